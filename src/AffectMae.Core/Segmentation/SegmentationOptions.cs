@@ -1,0 +1,19 @@
+namespace AffectMae.Core.Segmentation;
+
+/// <summary>
+/// How a video is cut into overlapping windows for the temporal model (paper §3.3: w = 300, s = 200, so consecutive
+/// windows share w − s frames).
+/// </summary>
+public sealed class SegmentationOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Segmentation";
+
+    /// <summary>Window length w in frames.</summary>
+    /// <value>The default value is 300 (the paper's).</value>
+    public int WindowLength { get; set; } = 300;
+
+    /// <summary>Stride s in frames between the starts of consecutive windows; at most <see cref="WindowLength"/>.</summary>
+    /// <value>The default value is 200 (the paper's).</value>
+    public int Stride { get; set; } = 200;
+}

@@ -1,0 +1,62 @@
+namespace AffectMae.Core.Segmentation;
+
+/// <summary>
+/// Maps per-window, per-position predictions back to one prediction a frame: each frame's value is the mean over
+/// every window that covers it (overlapping windows share w − s frames). Padding positions are ignored.
+/// </summary>
+public static class WindowStitcher
+{
+    /// <summary>
+    /// Stitches predictions laid out as [windows, w, values] (row-major, as a model's output tensor flattens) into
+    /// [frames, values].
+    /// </summary>
+    /// <param name="frameCount">Number of frames n of the video.</param>
+    /// <param name="windows">The windows of the video, from <see cref="VideoSegmenter.Segment"/>.</param>
+    /// <param name="predictions">windows.Count · w · <paramref name="valuesPerFrame"/> values.</param>
+    /// <param name="valuesPerFrame">Values a frame: 2 for valence/arousal, 8 for expression logits, 12 for AUs.</param>
+    /// <returns>n · <paramref name="valuesPerFrame"/> values, frame-major.</returns>
+    /// <exception cref="ArgumentException">Sizes disagree, or a frame is covered by no window.</exception>
+    public static float[] Stitch(int frameCount, IReadOnlyList<Window> windows, ReadOnlySpan<float> predictions, int valuesPerFrame)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerFrame);
+        if (windows.Count == 0)
+            throw new ArgumentException("At least one window is needed.", nameof(windows));
+        int windowLength = windows[0].Length;
+        long expected = (long)windows.Count * windowLength * valuesPerFrame;
+        if (predictions.Length != expected)
+            throw new ArgumentException(
+                $"Expected {windows.Count} windows × {windowLength} positions × {valuesPerFrame} values = {expected} "
+                + $"predictions; got {predictions.Length}.", nameof(predictions));
+
+        var sums = new double[(long)frameCount * valuesPerFrame];
+        var counts = new int[frameCount];
+        for (int w = 0; w < windows.Count; w++)
+        {
+            var window = windows[w];
+            if (window.Length != windowLength)
+                throw new ArgumentException($"Window {w} has length {window.Length}; all windows must have length {windowLength}.", nameof(windows));
+            if (window.Start + window.ValidLength > frameCount)
+                throw new ArgumentException($"Window {w} covers frames up to {window.End}, past the video's {frameCount} frames.", nameof(windows));
+            for (int position = 0; position < window.ValidLength; position++)
+            {
+                int frame = window.Start + position;
+                counts[frame]++;
+                var source = predictions.Slice((w * windowLength + position) * valuesPerFrame, valuesPerFrame);
+                for (int v = 0; v < valuesPerFrame; v++)
+                    sums[(long)frame * valuesPerFrame + v] += source[v];
+            }
+        }
+
+        var stitched = new float[sums.Length];
+        for (int frame = 0; frame < frameCount; frame++)
+        {
+            if (counts[frame] == 0)
+                throw new ArgumentException($"Frame {frame} is covered by no window; segment the video with stride ≤ window length.", nameof(windows));
+            for (int v = 0; v < valuesPerFrame; v++)
+                stitched[(long)frame * valuesPerFrame + v] = (float)(sums[(long)frame * valuesPerFrame + v] / counts[frame]);
+        }
+        return stitched;
+    }
+}

@@ -1,0 +1,96 @@
+// Fine-tuning model, paper §3.2, after facebookresearch/mae models_vit.py with global_pool (CC BY-NC 4.0) and
+// util/lr_decay.py. Keys are those of the official fine-tuned checkpoints.
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AffectMae.Models.Mae;
+
+/// <summary>
+/// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)). After fine-tuning on the 8
+/// expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal model.
+/// </summary>
+public sealed class MaeClassifier : Module<Tensor, Tensor>
+{
+    private readonly PatchEmbed patch_embed;
+    private readonly Parameter cls_token;
+    private readonly Parameter pos_embed;   // trained during fine-tuning, as in the official recipe
+    private readonly ModuleList<Block> blocks;
+    private readonly LayerNorm fc_norm;
+    private readonly Dropout head_drop;      // parameter-free, kept as a field so forward names every step
+    private readonly Linear head;
+
+    /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string)"/>.</summary>
+    public MaeClassifier(MaeClassifierOptions? options = null, Device? device = null) : base(nameof(MaeClassifier))
+    {
+        Options = options ?? new MaeClassifierOptions();
+        Options.Validate();
+        var o = Options.Encoder;
+
+        patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
+        cls_token = Parameter(zeros(1, 1, o.EmbedDim));
+        pos_embed = Parameter(SinCosPositionEmbedding.Table2D(o.EmbedDim, o.GridSize, withClsToken: true).unsqueeze(0));
+        blocks = new ModuleList<Block>(Enumerable.Range(0, o.Depth).Select(_ => new Block(o.EmbedDim, o.NumHeads, o.MlpRatio, o.LayerNormEps)).ToArray());
+        fc_norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
+        head_drop = Dropout(Options.HeadDropout);
+        head = Linear(o.EmbedDim, Options.NumClasses);
+
+        RegisterComponents();
+        using (no_grad())
+        {
+            VitStem.InitializePatchEmbed(patch_embed);
+            nn.init.normal_(cls_token, std: 0.02);
+            VitStem.InitializeLinearAndNorm(this);
+            nn.init.normal_(head.weight!, std: 2e-5);   // MAE's fine-tuning starts the head near zero (trunc_normal_(std=2e-5))
+        }
+        if (device is not null) this.to(device);
+    }
+
+    /// <summary>The sizes this model was built with.</summary>
+    public MaeClassifierOptions Options { get; }
+
+    /// <summary>Expression logits [N, classes] for images [N, C, H, W].</summary>
+    public override Tensor forward(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var features = ExtractFeatures(images);                          // LN(mean of patch tokens)  [N, D]
+        return scope.MoveToOuter(head.call(head_drop.call(features)));   // logits                    [N, classes]
+    }
+
+    /// <summary>The frame feature: LN(mean of the patch tokens) from the full (unmasked) encoder, [N, D].</summary>
+    public Tensor ExtractFeatures(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        var x = VitStem.EmbedPatches(patch_embed, pos_embed, images);
+        x = VitStem.PrependClassToken(cls_token, pos_embed, x);
+        x = VitStem.RunBlocks(blocks, x);
+        return scope.MoveToOuter(fc_norm.call(x[.., 1..].mean([1L])));  // global pool without cls token
+    }
+
+    /// <summary>
+    /// AdamW parameter groups with layer-wise learning-rate decay (MAE's <c>param_groups_lrd</c>): layer 0 is the
+    /// embedding (cls_token, pos_embed, patch_embed), layer i + 1 is block i, layer depth + 1 the norm and head; a
+    /// layer's rate is baseLr · decay^(depth + 1 − layer). Biases, norms and the two tokens get no weight decay.
+    /// </summary>
+    public IReadOnlyList<AdamW.ParamGroup> ParameterGroups(double baseLearningRate, double weightDecay)
+    {
+        int depth = Options.Encoder.Depth, top = depth + 1;
+        var groups = new SortedDictionary<(int Layer, bool Decay), List<Parameter>>();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (!parameter.requires_grad) continue;
+            bool decay = parameter.dim() > 1 && name != "cls_token" && name != "pos_embed";
+            int layer = name is "cls_token" or "pos_embed" || name.StartsWith("patch_embed.", StringComparison.Ordinal) ? 0
+                : name.StartsWith("blocks.", StringComparison.Ordinal) ? int.Parse(name.Split('.')[1], System.Globalization.CultureInfo.InvariantCulture) + 1
+                : top;
+            if (!groups.TryGetValue((layer, decay), out var list)) groups[(layer, decay)] = list = [];
+            list.Add(parameter);
+        }
+        return groups.Select(g => new AdamW.ParamGroup(g.Value, new AdamW.Options
+        {
+            LearningRate = baseLearningRate * Math.Pow(Options.LayerDecay, top - g.Key.Layer),
+            weight_decay = g.Key.Decay ? weightDecay : 0.0,
+        })).ToList();
+    }
+}

@@ -1,0 +1,93 @@
+using AffectMae.Models.IO;
+using AffectMae.Models.Mae;
+using AffectMae.Models.Tests.Fixtures;
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Tests.Mae;
+
+public class MaeClassifierTests
+{
+    [Fact]
+    public void Logits_match_the_official_global_pool_ViT()
+    {
+        // Reference: facebookresearch/mae models_vit.py with global_pool=True (Fixtures/make_fixtures.py §2).
+        var io = Fixture.Load("mae_classifier_tiny.io");
+        using var model = new MaeClassifier(MaeClassifierOptions.Tiny);
+        StateDictLoader.LoadFile(model, Fixture.Path("mae_classifier_tiny.weights"));
+        model.eval();
+
+        model.call(io["images"]).ShouldMatch(io["logits"], "logits");
+    }
+
+    [Fact]
+    public void The_encoder_of_a_pretrained_MAE_loads_and_the_decoder_is_left_out()
+    {
+        using var mae = new MaeViT(MaeViTOptions.Tiny);
+        StateDictLoader.LoadFile(mae, Fixture.Path("mae_tiny.weights"));
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+
+        MaeCheckpoint.LoadPretrainedEncoder(classifier, Fixture.Path("mae_tiny.weights"));
+
+        var maeWeights = mae.state_dict();
+        var loaded = classifier.state_dict();
+        foreach (var key in loaded.Keys.Where(k => !k.StartsWith("fc_norm.") && !k.StartsWith("head.")))
+            loaded[key].ShouldMatch(maeWeights[key], key, tolerance: 0);
+        loaded.Keys.Should().NotContain(k => k.StartsWith("decoder_") || k == "mask_token" || k.StartsWith("norm."));
+    }
+
+    [Fact]
+    public void Weights_saved_under_a_model_entry_are_unwrapped()
+    {
+        using var mae = new MaeViT(MaeViTOptions.Tiny);
+        var wrapped = mae.state_dict().ToDictionary(kv => "model." + kv.Key, kv => kv.Value);
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+
+        MaeCheckpoint.LoadPretrainedEncoder(classifier, wrapped);
+
+        classifier.state_dict()["blocks.1.attn.qkv.weight"].ShouldMatch(mae.state_dict()["blocks.1.attn.qkv.weight"], "qkv", tolerance: 0);
+    }
+
+    [Fact]
+    public void A_checkpoint_missing_an_encoder_key_is_rejected_naming_it()
+    {
+        using var mae = new MaeViT(MaeViTOptions.Tiny);
+        var checkpoint = mae.state_dict().Where(kv => kv.Key != "blocks.0.norm1.bias").ToDictionary();
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+
+        var load = () => MaeCheckpoint.LoadPretrainedEncoder(classifier, checkpoint);
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*missing: [blocks.0.norm1.bias, fc_norm.bias, fc_norm.weight, head.bias, head.weight]*");
+    }
+
+    [Fact]
+    public void A_position_table_for_another_grid_is_resampled_keeping_the_class_row()
+    {
+        // A 2×2 table whose rows are constant (value = row index) resampled to 4×4: bicubic interpolation of a
+        // constant channel stays that constant only where the whole grid is constant, so use a table constant
+        // across rows: every patch row equal to c → every resampled row equals c. The class row is copied as is.
+        using var _ = NewDisposeScope();
+        var table = cat([full(1, 1, 8, -1f), full(1, 4, 8, 0.5f)], 1);   // [1, 1 + 2², 8]
+
+        var resampled = MaeCheckpoint.InterpolatePosEmbed(table, 4)!;
+
+        resampled.shape.Should().Equal(1, 17, 8);
+        resampled[0, 0].data<float>().ToArray().Should().OnlyContain(v => v == -1f);
+        resampled[0, 1..].allclose(full(16, 8, 0.5f), atol: 1e-6).Should().BeTrue();
+        MaeCheckpoint.InterpolatePosEmbed(table, 2).Should().BeNull("the grid already matches");
+    }
+
+    [Fact]
+    public void Layer_decay_gives_each_block_its_own_rate_and_exempts_biases_and_tokens_from_weight_decay()
+    {
+        // Tiny: depth 2, so layers 0 (embeddings), 1, 2 (blocks), 3 (fc_norm, head); decay 0.75:
+        // rates 1e-3·0.75³, ·0.75², ·0.75, ·1.
+        using var model = new MaeClassifier(MaeClassifierOptions.Tiny);
+
+        var groups = model.ParameterGroups(1e-3, 0.05);
+
+        var rates = groups.Select(g => g.Options.LearningRate!.Value).Distinct().Order().ToArray();
+        rates.Should().BeEquivalentTo(new[] { 1e-3 * 0.421875, 1e-3 * 0.5625, 1e-3 * 0.75, 1e-3 }, o => o.Using<double>(c => c.Subject.Should().BeApproximately(c.Expectation, 1e-15)).WhenTypeIs<double>());
+        groups.Sum(g => g.Parameters.Count()).Should().Be(model.parameters().Count());
+        groups.Where(g => g.Options.weight_decay == 0).SelectMany(g => g.Parameters).Should().OnlyContain(p => p.dim() == 1 || p.shape[0] == 1);
+    }
+}

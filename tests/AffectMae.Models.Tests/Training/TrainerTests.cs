@@ -1,0 +1,137 @@
+using AffectMae.Models.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private const int StepsPerEpoch = 5;
+    private readonly string folder = Directory.CreateTempSubdirectory("affectmae-train-").FullName;
+    private static readonly OptimizationOptions Options = new() { LearningRate = 1e-2, Epochs = 3, WarmupEpochs = 1, WeightDecay = 1e-2, Seed = 11 };
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    // A small regression problem whose batches come in a seeded order that depends only on the epoch.
+    private sealed class Problem : IDisposable
+    {
+        public Problem(long initSeed)
+        {
+            torch.manual_seed(initSeed);
+            Model = nn.Sequential(("0", nn.Linear(4, 16)), ("1", nn.ReLU()), ("2", nn.Dropout(0.3)), ("3", nn.Linear(16, 1)));
+            Optimizer = Trainer.CreateAdamW(Model.parameters(), Options);
+            torch.manual_seed(99);
+            Inputs = randn(StepsPerEpoch * 4, 4);
+            Targets = Inputs.sum(1, keepdim: true);
+        }
+
+        public Sequential Model { get; }
+        public AdamW Optimizer { get; }
+        public Tensor Inputs { get; }
+        public Tensor Targets { get; }
+
+        public IEnumerable<(Tensor X, Tensor Y)> Batches(int epoch)
+        {
+            var order = Enumerable.Range(0, StepsPerEpoch).ToArray();
+            new Random(1000 * (int)Options.Seed + epoch).Shuffle(order);
+            foreach (int b in order)
+                yield return (Inputs[(b * 4)..(b * 4 + 4)], Targets[(b * 4)..(b * 4 + 4)]);
+        }
+
+        public Tensor Loss((Tensor X, Tensor Y) batch) => nn.functional.mse_loss(Model.call(batch.X), batch.Y);
+
+        public void Dispose()
+        {
+            Model.Dispose();
+            Inputs.Dispose();
+            Targets.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_run_killed_after_seven_steps_and_resumed_ends_with_the_same_weights_as_an_uninterrupted_run()
+    {
+        torch.manual_seed(5);
+        using var uninterrupted = new Problem(initSeed: 1);
+        new Trainer(uninterrupted.Model, uninterrupted.Optimizer, Options, StepsPerEpoch).Fit(uninterrupted.Batches, uninterrupted.Loss);
+
+        var policy = new CheckpointPolicy { Folder = folder, EverySteps = 1 };
+        torch.manual_seed(5);
+        using (var killed = new Problem(initSeed: 1))
+        {
+            using var stop = new CancellationTokenSource();
+            var trainer = new Trainer(killed.Model, killed.Optimizer, Options, StepsPerEpoch);
+            var report = new SynchronousProgress(p => { if (p.GlobalStep == 7) stop.Cancel(); });
+            var run = () => trainer.Fit(killed.Batches, killed.Loss, checkpoints: policy, progress: report, cancellationToken: stop.Token);
+            run.Should().Throw<OperationCanceledException>();
+        }
+        torch.manual_seed(12345);                     // the resumed process starts from other weights and another RNG state
+        using var resumed = new Problem(initSeed: 2);
+        var second = new Trainer(resumed.Model, resumed.Optimizer, Options, StepsPerEpoch);
+        second.Resume(policy.Last);
+        second.State.Should().Be(new TrainingState(Epoch: 1, StepInEpoch: 2, GlobalStep: 7));
+        second.Fit(resumed.Batches, resumed.Loss);
+
+        var expected = uninterrupted.Model.state_dict();
+        foreach (var (key, value) in resumed.Model.state_dict())
+            value.eq(expected[key]).all().item<bool>().Should().BeTrue($"{key} is bit-identical after resuming");
+    }
+
+    [Fact]
+    public void The_best_checkpoint_is_the_epoch_with_the_highest_validation_score()
+    {
+        using var problem = new Problem(initSeed: 3);
+        var trainer = new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch);
+        double[] scores = [0.2, 0.7, 0.5];   // epoch 1 (0-based) is best
+
+        var state = trainer.Fit(problem.Batches, problem.Loss, validate: epoch => scores[epoch], checkpoints: new CheckpointPolicy { Folder = folder });
+
+        (state.BestScore, state.BestEpoch).Should().Be((0.7, 1));
+        TrainingCheckpoint.ReadState(Path.Combine(folder, "best")).Should().Be(new TrainingState(2, 0, 10, 0.7, 1));
+        TrainingCheckpoint.ReadState(Path.Combine(folder, "last")).Should().Be(new TrainingState(3, 0, 15, 0.7, 1));
+    }
+
+    [Fact]
+    public void Clipping_bounds_the_global_gradient_norm()
+    {
+        using var problem = new Problem(initSeed: 4);
+        var options = new OptimizationOptions { LearningRate = 1e-3, Epochs = 1, WarmupEpochs = 0, GradientClipNorm = 0.01 };
+        var trainer = new Trainer(problem.Model, problem.Optimizer, options, StepsPerEpoch);
+
+        trainer.Step(() => problem.Loss(problem.Batches(0).First()) * 1000);   // a loss scaled up to get a large gradient
+
+        // √(Σ‖g‖²) over all parameters, after clipping, is at most the limit (clip_grad_norm_ adds 1e-6 to the divisor).
+        double norm = Math.Sqrt(problem.Model.parameters().Sum(p => p.grad!.square().sum().item<float>()));
+        norm.Should().BeLessThanOrEqualTo(0.01 + 1e-6);
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_training_with_advice()
+    {
+        using var problem = new Problem(initSeed: 5);
+        var trainer = new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch);
+
+        var step = () => trainer.Step(() => tensor(float.NaN, requires_grad: true));
+
+        step.Should().Throw<InvalidOperationException>().WithMessage("The loss is NaN at epoch 0, step 0*lower the learning rate*");
+    }
+
+    [Fact]
+    public void A_checkpoint_with_a_corrupt_state_file_is_rejected_naming_the_file()
+    {
+        using var problem = new Problem(initSeed: 6);
+        string checkpoint = Path.Combine(folder, "last");
+        TrainingCheckpoint.Save(checkpoint, problem.Model, problem.Optimizer, TrainingState.Start);
+        File.WriteAllText(Path.Combine(checkpoint, "state.json"), "{ not json");
+
+        var load = () => TrainingCheckpoint.Load(checkpoint, problem.Model, problem.Optimizer);
+
+        load.Should().Throw<InvalidDataException>().WithMessage($"{Path.Combine(checkpoint, "state.json")} is corrupt*");
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}

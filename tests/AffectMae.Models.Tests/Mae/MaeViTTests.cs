@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Mae;
 
+[Collection(GlobalRngCollection.Name)]
 public class MaeViTTests
 {
     [Fact]

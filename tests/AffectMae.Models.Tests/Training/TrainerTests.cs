@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Training;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     private const int StepsPerEpoch = 5;

@@ -1,0 +1,59 @@
+// Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AffectMae.Models.Temporal;
+
+/// <summary>
+/// <see cref="TemporalConvNet"/> → <see cref="SegmentTransformer"/> → <see cref="TaskHeads"/> over a window of MAE frame
+/// features. The TCN and the transformer can be switched off for the paper's ablations; without the TCN, an
+/// <c>input_proj</c> linear layer maps the features to the model width when they differ.
+/// State-dict keys: <c>tcn.*</c>, <c>input_proj.*</c>, <c>transformer.*</c>, <c>heads.*</c> (only the parts in use).
+/// </summary>
+public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredictions>
+{
+    // ---- temporal encoder ----
+    private readonly TemporalConvNet? tcn;           // null when UseTcn is false
+    private readonly Linear? input_proj;             // features → model width, only without TCN and when the widths differ
+    private readonly SegmentTransformer? transformer; // null when UseTransformer is false
+
+    // ---- task heads ----
+    private readonly TaskHeads heads;
+
+    /// <summary>Builds the model; move it to a device with <c>.to(device)</c>.</summary>
+    /// <param name="options">Configuration; checked by <see cref="AffectSequenceModelOptionsValidator"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid or do not fit together; the message says what to change.</exception>
+    public AffectSequenceModel(AffectSequenceModelOptions options) : base(nameof(AffectSequenceModel))
+    {
+        OptionsGuard.ThrowIfInvalid(new AffectSequenceModelOptionsValidator(), options, nameof(options));
+        InputDim = options.InputDim;
+        int width = options.Transformer.DModel;
+
+        tcn = options.UseTcn ? new TemporalConvNet(options.Tcn) : null;
+        input_proj = !options.UseTcn && options.InputDim != width ? Linear(options.InputDim, width) : null;
+        transformer = options.UseTransformer ? new SegmentTransformer(options.Transformer) : null;
+        heads = new TaskHeads(options.Heads);
+        RegisterComponents();
+    }
+
+    /// <summary>Feature size D of one input frame.</summary>
+    public int InputDim { get; }
+
+    /// <summary>Predicts every frame of a batch of windows.</summary>
+    /// <param name="x">MAE frame features [B, T, D].</param>
+    /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
+    /// <returns>The selected tasks' outputs, each [B, T, ·]; the caller disposes them. Padded frames' rows mean nothing.</returns>
+    /// <exception cref="ArgumentException">A shape or dtype does not fit, or the window is too long for the transformer.</exception>
+    public override AffectPredictions forward(Tensor x, Tensor? valid)
+    {
+        SequenceChecks.CheckFrames(x, valid, InputDim, "AffectSequenceModelOptions.InputDim");
+        using var scope = NewDisposeScope();
+        var h = tcn is not null ? tcn.call(x, valid)                            // h = TCN(x)  [B, T, C]
+              : input_proj is not null ? input_proj.call(x)                     //   or W_in x  [B, T, C]
+              : x;                                                              //   or x  [B, T, C]
+        if (transformer is not null)
+            h = transformer.call(h, valid);                                     // h = Transformer(h + PE)  [B, T, C]
+        return heads.call(h).MoveToOuter(scope);                                // heads(h)  [B, T, 2 | 8 | 12]
+    }
+}

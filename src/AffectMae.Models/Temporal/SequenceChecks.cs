@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Temporal;
+
+/// <summary>Argument checks shared by the sequence modules, with messages that say what to change.</summary>
+internal static class SequenceChecks
+{
+    /// <summary>Checks frames x [B, T, D] with D = <paramref name="featureDim"/> and an optional bool valid mask [B, T].</summary>
+    /// <param name="x">Frame features.</param>
+    /// <param name="valid">Valid-frame mask, or null.</param>
+    /// <param name="featureDim">The feature size the module was built for.</param>
+    /// <param name="option">The option that sets <paramref name="featureDim"/>, named in the message.</param>
+    public static void CheckFrames(Tensor x, Tensor? valid, long featureDim, string option)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 3)
+            throw new ArgumentException($"x has shape [{string.Join(", ", x.shape)}] but must be [batch, frames, features]; add a batch dimension with x.unsqueeze(0).", nameof(x));
+        if (x.shape[2] != featureDim)
+            throw new ArgumentException($"x has {x.shape[2]} features per frame but the module was built for {featureDim}: set {option} to {x.shape[2]} or feed {featureDim}-d features.", nameof(x));
+        if (valid is null) return;
+        if (valid.dtype != ScalarType.Bool)
+            throw new ArgumentException($"valid has dtype {valid.dtype} but must be Bool (true = real frame); convert it with valid.to_type(ScalarType.Bool).", nameof(valid));
+        if (valid.dim() != 2 || valid.shape[0] != x.shape[0] || valid.shape[1] != x.shape[1])
+            throw new ArgumentException($"valid has shape [{string.Join(", ", valid.shape)}] but x has {x.shape[0]} windows of {x.shape[1]} frames: valid must be [{x.shape[0]}, {x.shape[1]}].", nameof(valid));
+    }
+}

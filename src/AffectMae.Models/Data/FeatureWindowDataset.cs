@@ -1,0 +1,116 @@
+using AffectMae.Core.Segmentation;
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Data;
+
+/// <summary>
+/// Windows of per-frame features for the temporal model (paper §3.3): every video is cut by a
+/// <see cref="VideoSegmenter"/> into windows of w frames with stride s, and each non-empty window is one item.
+/// </summary>
+/// <remarks>
+/// <para>Padding positions (past a video's last frame) get zero features, <c>valid = false</c> and the unlabelled
+/// codes, so the masked losses ignore them.</para>
+/// <para><b>Empty windows are not items.</b> The segmenter reports a window wholly past the end when n is a multiple of
+/// s; it holds no frame, and a row of padding only would leave masked attention nothing to attend to. It is skipped in
+/// training and evaluation alike. To stitch predictions, lay them out by <see cref="Window.Index"/> over
+/// <see cref="Segment"/>(video), leave the rows of empty windows at zero, and call
+/// <see cref="WindowStitcher.Stitch"/>, which ignores padding positions.</para>
+/// </remarks>
+public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureWindowBatch>
+{
+    private readonly VideoFeatures[] videos;
+    private readonly WindowRef[] items;
+
+    /// <summary>Segments every video and lists its non-empty windows, video by video in the given order.</summary>
+    /// <param name="videos">The videos; all share one feature size D.</param>
+    /// <param name="segmenter">Window length w and stride s (paper: 300 and 200).</param>
+    /// <exception cref="ArgumentException">The list is empty, or feature sizes differ.</exception>
+    public FeatureWindowDataset(IEnumerable<VideoFeatures> videos, VideoSegmenter segmenter)
+    {
+        ArgumentNullException.ThrowIfNull(videos);
+        ArgumentNullException.ThrowIfNull(segmenter);
+        this.videos = [.. videos];
+        if (this.videos.Length == 0)
+            throw new ArgumentException("The dataset needs at least one video.", nameof(videos));
+        FeatureDim = this.videos[0].FeatureDim;
+        var odd = Array.Find(this.videos, v => v.FeatureDim != FeatureDim);
+        if (odd is not null)
+            throw new ArgumentException($"Video '{odd.Name}' has {odd.FeatureDim}-wide features; '{this.videos[0].Name}' has {FeatureDim}. All must match.", nameof(videos));
+        Segmenter = segmenter;
+        items = this.videos
+            .SelectMany((video, v) => segmenter.Segment(video.FrameCount).Where(w => !w.IsEmpty).Select(w => new WindowRef(v, video.Name, w)))
+            .ToArray();
+    }
+
+    /// <summary>The videos, in order.</summary>
+    public IReadOnlyList<VideoFeatures> Videos => videos;
+
+    /// <summary>The segmenter (w, s).</summary>
+    public VideoSegmenter Segmenter { get; }
+
+    /// <summary>Feature size D.</summary>
+    public int FeatureDim { get; }
+
+    /// <summary>Window length w.</summary>
+    public int WindowLength => Segmenter.WindowLength;
+
+    /// <summary>The items: every non-empty window, video by video.</summary>
+    public IReadOnlyList<WindowRef> Items => items;
+
+    /// <inheritdoc />
+    public int Count => items.Length;
+
+    /// <summary>The full segmentation of video <paramref name="videoIndex"/>, empty windows included, for <see cref="WindowStitcher.Stitch"/>.</summary>
+    /// <param name="videoIndex">Position of the video in <see cref="Videos"/>.</param>
+    public IReadOnlyList<Window> Segment(int videoIndex) => Segmenter.Segment(videos[videoIndex].FrameCount);
+
+    /// <inheritdoc />
+    public StagedWindows Stage(IReadOnlyList<int> indices, Random random, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var rows = new WindowRef[indices.Count];
+        for (int row = 0; row < rows.Length; row++)
+        {
+            int item = indices[row];
+            if ((uint)item >= (uint)items.Length)
+                throw new ArgumentOutOfRangeException(nameof(indices), item, $"Item indices lie in 0 … {items.Length - 1}.");
+            rows[row] = items[item];
+        }
+
+        int w = WindowLength, d = FeatureDim, k = LabelCodes.ActionUnitCount;
+        var staged = new StagedWindows(rows, w, d);
+        for (int row = 0; row < rows.Length; row++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var video = videos[rows[row].VideoIndex];
+            var (start, count) = (rows[row].Window.Start, rows[row].Window.ValidLength);
+            int at = row * w;                                                  // first position of this row
+            video.Features.Slice(start * d, count * d).CopyTo(staged.X.AsSpan(at * d));
+            staged.Valid.AsSpan(at, count).Fill(true);
+            if (!video.ValenceArousal.IsEmpty)
+                video.ValenceArousal.Slice(start * 2, count * 2).CopyTo(staged.ValenceArousal.AsSpan(at * 2));
+            if (!video.Expression.IsEmpty)
+                Widen(video.Expression.Slice(start, count), staged.Expression.AsSpan(at, count));
+            if (!video.ActionUnits.IsEmpty)
+                Widen(video.ActionUnits.Slice(start * k, count * k), staged.ActionUnits.AsSpan(at * k, count * k));
+        }
+        return staged;
+    }
+
+    /// <inheritdoc />
+    public FeatureWindowBatch ToBatch(StagedWindows staged, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        return staged.ToBatch(device ?? CPU);
+    }
+
+    private static void Widen(ReadOnlySpan<int> source, Span<long> target)
+    {
+        for (int i = 0; i < source.Length; i++) target[i] = source[i];
+    }
+
+    private static void Widen(ReadOnlySpan<int> source, Span<float> target)
+    {
+        for (int i = 0; i < source.Length; i++) target[i] = source[i];
+    }
+}

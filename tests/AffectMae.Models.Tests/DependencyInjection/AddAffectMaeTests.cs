@@ -1,0 +1,68 @@
+using AffectMae.Core.Segmentation;
+using AffectMae.Models.Mae;
+using AffectMae.Models.Temporal;
+using AffectMae.Models.Training;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AffectMae.Models.Tests.DependencyInjection;
+
+public class AddAffectMaeTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings) =>
+        new ServiceCollection().AddAffectMae(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+
+    [Fact]
+    public void Without_settings_every_option_holds_the_paper_values()
+    {
+        using var provider = Build([]);
+
+        var segmentation = provider.GetRequiredService<IOptions<SegmentationOptions>>().Value;
+        (segmentation.WindowLength, segmentation.Stride).Should().Be((300, 200));
+        provider.GetRequiredService<IOptions<MaeViTOptions>>().Value.EmbedDim.Should().Be(768);
+        var optimization = provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>();
+        optimization.Get("Pretraining").LearningRate.Should().Be(5e-4);
+        optimization.Get("FineTuning").BatchSize.Should().Be(256);
+        optimization.Get("Temporal").WeightDecay.Should().Be(1e-5);
+        provider.GetRequiredService<IOptions<AffectSequenceModelOptions>>().Value.Transformer.DModel.Should().Be(512);
+    }
+
+    [Fact]
+    public void Settings_override_only_the_values_they_name()
+    {
+        using var provider = Build(new()
+        {
+            ["AffectMae:Segmentation:Stride"] = "150",
+            ["AffectMae:Optimization:Temporal:Epochs"] = "7",
+            ["AffectMae:Mae:Depth"] = "6",
+        });
+
+        provider.GetRequiredService<IOptions<SegmentationOptions>>().Value.Stride.Should().Be(150);
+        var temporal = provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>().Get("Temporal");
+        (temporal.Epochs, temporal.LearningRate).Should().Be((7, 3e-5));
+        provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>().Get("Pretraining").Epochs.Should().Be(500);
+        provider.GetRequiredService<IOptions<MaeViTOptions>>().Value.Depth.Should().Be(6);
+    }
+
+    [Fact]
+    public void A_bad_setting_fails_start_up_validation_with_a_message_naming_it()
+    {
+        using var provider = Build(new() { ["AffectMae:Segmentation:Stride"] = "400" });   // longer than the 300-frame window
+
+        var start = () => provider.GetRequiredService<IStartupValidator>().Validate();
+
+        start.Should().Throw<OptionsValidationException>().WithMessage("*Stride (400) must not exceed WindowLength (300)*");
+    }
+
+    [Fact]
+    public void A_bad_named_optimisation_setting_is_reported_for_that_stage_only()
+    {
+        using var provider = Build(new() { ["AffectMae:Optimization:FineTuning:LearningRate"] = "-1" });
+        var monitor = provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>();
+
+        monitor.Get("Pretraining").LearningRate.Should().Be(5e-4);
+        var fineTuning = () => monitor.Get("FineTuning");
+        fineTuning.Should().Throw<OptionsValidationException>().WithMessage("*LearningRate must be positive; it is -1*");
+    }
+}

@@ -119,8 +119,15 @@ public sealed class Trainer
             model.train();
             double lossSum = 0;
             int counted = 0;
-            foreach (var batch in epochBatches(epoch).Skip(State.StepInEpoch))
+            int alreadyDone = State.StepInEpoch;
+            foreach (var batch in epochBatches(epoch))
             {
+                if (alreadyDone > 0)
+                {
+                    alreadyDone--;                      // done before the run was resumed
+                    (batch as IDisposable)?.Dispose();
+                    continue;
+                }
                 try
                 {
                     double value = Step(() => loss(batch));

@@ -1,0 +1,49 @@
+using AffectMae.Models.Data;
+using AffectMae.Models.Evaluation;
+using AffectMae.Models.Temporal;
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Training;
+
+/// <summary>
+/// Stage 3 (paper §3.4–3.5): the temporal model on cached frame features cut into windows, AdamW with warm-up and
+/// cosine, the best epoch chosen by the ABAW score on validation videos. Use <see cref="Loss"/> in your own loop or
+/// <see cref="Run"/> as it is.
+/// </summary>
+public sealed class TemporalTrainingStage : IDisposable
+{
+    private readonly AffectObjective objective = new();
+
+    /// <summary>Creates the stage for <paramref name="model"/>.</summary>
+    public TemporalTrainingStage(AffectSequenceModel model, OptimizationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        Options = options ?? OptimizationOptions.Temporal;
+        Options.Validate();
+    }
+
+    /// <summary>The model trained.</summary>
+    public AffectSequenceModel Model { get; }
+
+    /// <summary>Optimisation settings.</summary>
+    public OptimizationOptions Options { get; }
+
+    /// <summary>The loss of one batch of windows (1 − CCC + cross-entropy + BCE over the tasks the model predicts).</summary>
+    public Tensor Loss(FeatureWindowBatch batch) => objective.Loss(Model, batch);
+
+    /// <summary>Trains to the end (resuming from <c>last/</c> when present); with validation, keeps <c>best/</c>.</summary>
+    public TrainingState Run(FeatureWindowDataset train, FeatureWindowDataset? validation, StageRunOptions? run = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        run ??= new StageRunOptions();
+        if (run.Checkpoints is null || !TrainingCheckpoint.Exists(run.Checkpoints.Last)) manual_seed(Options.Seed);
+        using var optimizer = WeightDecayGroups.CreateAdamW(Model, Options);
+        Func<int, double>? validate = validation is null ? null
+            : _ => TemporalEvaluator.Evaluate(Model, validation, Options.BatchSize, run.Device).Overall;
+        return StageRun.Fit(Model, optimizer, Options, train, Loss, validate, run, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => objective.Dispose();
+}

@@ -1,0 +1,33 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AffectMae.Models.Training;
+
+/// <summary>
+/// AdamW parameter groups that exempt biases, norm weights and tokens (1-D or [1, 1, D] parameters) from weight decay,
+/// as timm's <c>param_groups_weight_decay</c> does for MAE pre-training.
+/// </summary>
+public static class WeightDecayGroups
+{
+    /// <summary>Two groups at <paramref name="options"/>' rate: decayed matrices, and everything else without decay.</summary>
+    public static AdamW CreateAdamW(nn.Module model, OptimizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        bool NoDecay(string name, Parameter p) => p.dim() <= 1 || name.EndsWith("token", StringComparison.Ordinal) || name == "pos_embed";
+        var groups = new[]
+        {
+            new AdamW.ParamGroup(trainable.Where(p => !NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(trainable.Where(p => NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0.0 }),
+        };
+        return CreateAdamW(groups, options);
+    }
+
+    /// <summary>AdamW over prepared groups with the options' betas.</summary>
+    public static AdamW CreateAdamW(IEnumerable<AdamW.ParamGroup> groups, OptimizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+    }
+}

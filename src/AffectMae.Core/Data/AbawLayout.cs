@@ -57,6 +57,9 @@ public sealed class AbawLayout
     /// <returns><see langword="true"/> when the folder exists.</returns>
     public bool HasAnnotations(AbawTask task) => Directory.Exists(TaskFolderPath(task));
 
+    /// <summary>Whether the annotation folder of <paramref name="task"/> has a <paramref name="split"/> folder.</summary>
+    public bool HasAnnotations(AbawTask task, AbawSplit split) => Directory.Exists(Path.Combine(TaskFolderPath(task), SplitFolderName(split)));
+
     /// <summary>The folder name of a split: <c>Train_Set</c> or <c>Validation_Set</c>.</summary>
     /// <param name="split">The split.</param>
     /// <returns>The folder name.</returns>

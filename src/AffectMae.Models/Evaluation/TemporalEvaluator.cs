@@ -1,6 +1,7 @@
 using AffectMae.Core.Segmentation;
 using AffectMae.Metrics;
 using AffectMae.Models.Data;
+using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
 using static TorchSharp.torch;
 
@@ -60,6 +61,7 @@ public static class TemporalEvaluator
             foreach (var batch in loader.Epoch(0))
             {
                 using (batch)
+                using (CollectionPause.Begin())
                 using (var predictions = model.call(batch.X, batch.Valid))
                 {
                     for (int b = 0; b < batch.Count; b++)

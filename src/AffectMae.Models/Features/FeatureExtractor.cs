@@ -1,3 +1,4 @@
+using AffectMae.Models.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -101,6 +102,7 @@ public sealed class FeatureExtractor
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var paths = present.Skip(start).Take(batchSize).Select(f => video.FramePaths[f]!).ToList();
+                    using var pause = CollectionPause.Begin();
                     using var scope = NewDisposeScope();
                     var features = encoder(loadBatch(paths));
                     rows.Add(scope.MoveToOuter(features.cpu()));

@@ -1,6 +1,7 @@
 using AffectMae.Metrics;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
+using AffectMae.Models.Runtime;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Training;
@@ -50,6 +51,7 @@ public sealed class ExpressionFineTuningStage
             foreach (var batch in loader.Epoch(0))
             {
                 using (batch)
+                using (CollectionPause.Begin())
                 using (var classes = Model.call(batch.Images).argmax(1).cpu())
                     predicted.AddRange(classes.data<long>().ToArray().Select(c => (int)c));
             }

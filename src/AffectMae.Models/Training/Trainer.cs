@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
+using AffectMae.Models.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -74,6 +75,7 @@ public sealed class Trainer
     public double Step(Func<Tensor> computeLoss)
     {
         ArgumentNullException.ThrowIfNull(computeLoss);
+        using var pause = CollectionPause.Begin();   // see CollectionPause: TorchSharp's temporary Scalars
         using var scope = NewDisposeScope();
         Schedule.Apply(optimizer, State.GlobalStep);
         optimizer.zero_grad();

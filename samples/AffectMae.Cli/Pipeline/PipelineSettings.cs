@@ -27,19 +27,19 @@ public sealed record PipelineSettings
     public int PretrainFrameStride { get; init; } = 4;
 
     /// <summary>Stage 2: expression fine-tuning on every <see cref="FinetuneFrameStride"/>-th labelled frame.</summary>
-    public OptimizationOptions FineTuning { get; init; } = new() { LearningRate = 1e-3, Epochs = 5, WarmupEpochs = 1, BatchSize = 64, WeightDecay = 0.05 };
+    public OptimizationOptions FineTuning { get; init; } = new() { LearningRate = 1e-3, Epochs = 12, WarmupEpochs = 1, BatchSize = 64, WeightDecay = 0.05 };
 
     /// <summary>Use every k-th labelled frame for fine-tuning.</summary>
     public int FinetuneFrameStride { get; init; } = 3;
 
     /// <summary>Stage 3: the temporal model (the paper's lr 3e-5 is for 768-d features and far more data).</summary>
-    public OptimizationOptions Temporal { get; init; } = new() { LearningRate = 1e-3, Epochs = 25, WarmupEpochs = 1, BatchSize = 8, WeightDecay = 1e-5 };
+    public OptimizationOptions Temporal { get; init; } = new() { LearningRate = 5e-4, Epochs = 30, WarmupEpochs = 1, BatchSize = 8, WeightDecay = 1e-5 };
 
     /// <summary>Window length w (paper: 300).</summary>
     public int WindowLength { get; init; } = 100;
 
     /// <summary>Stride s (paper: 200).</summary>
-    public int Stride { get; init; } = 50;
+    public int Stride { get; init; } = 25;
 
     /// <summary>Hidden width of the TCN, the transformer and the heads.</summary>
     public int TemporalWidth { get; init; } = 64;
@@ -57,7 +57,7 @@ public sealed record PipelineSettings
         UseTcn = useTcn,
         UseTransformer = useTransformer,
         Tcn = new TemporalConvNetOptions { InputDim = featureDim, Channels = [TemporalWidth, TemporalWidth], KernelSize = 3, Dropout = 0.3 },
-        Transformer = new SegmentTransformerOptions { DModel = TemporalWidth, NumHeads = 4, NumLayers = 2, FeedForwardDim = 2 * TemporalWidth, Dropout = 0.1, MaxLength = WindowLength },
+        Transformer = new SegmentTransformerOptions { DModel = TemporalWidth, NumHeads = 4, NumLayers = 2, FeedForwardDim = 2 * TemporalWidth, Dropout = 0.3, MaxLength = WindowLength },
         Heads = new TaskHeadsOptions { InputDim = TemporalWidth, HiddenDim = TemporalWidth, Dropout = 0.3, Tasks = AffectTask.All },
     };
 

@@ -4,6 +4,7 @@ using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.IO;
 using AffectMae.Models.Mae;
+using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,6 +41,7 @@ public static class PredictStep
         {
             foreach (var chunk in paths.Chunk(settings.ExtractionBatchSize))
             {
+                using var pause = CollectionPause.Begin();
                 using var scope = NewDisposeScope();
                 features.AddRange(classifier.ExtractFeatures(FrameSet.LoadBatch(chunk, transform, device)).cpu().data<float>().ToArray());
             }

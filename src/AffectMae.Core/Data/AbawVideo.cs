@@ -1,3 +1,5 @@
+using AffectMae.Metrics;
+
 namespace AffectMae.Core.Data;
 
 /// <summary>
@@ -34,13 +36,13 @@ public sealed record AbawVideo(string Video, int FrameCount, ValenceArousalAnnot
     }
 
     /// <summary>[n, 2] valence/arousal with −5 where unlabelled or not covered.</summary>
-    public float[] ValenceArousalLabels() => Padded(ValenceArousal?.Values, 2, -5f);
+    public float[] ValenceArousalLabels() => Padded(ValenceArousal?.Values, 2, (float)AffectLabels.UnlabelledValenceArousal);
 
     /// <summary>[n] expression classes with −1 where unlabelled or not covered.</summary>
-    public int[] ExpressionLabels() => Padded(Expression?.Labels, 1, -1);
+    public int[] ExpressionLabels() => Padded(Expression?.Labels, 1, AffectLabels.UnlabelledExpression);
 
     /// <summary>[n, 12] action units with −1 where unlabelled or not covered.</summary>
-    public int[] ActionUnitLabels() => Padded(ActionUnits?.Values, 12, -1);
+    public int[] ActionUnitLabels() => Padded(ActionUnits?.Values, AffectLabels.ActionUnitCount, AffectLabels.UnlabelledActionUnit);
 
     private T[] Padded<T>(T[]? values, int columns, T unlabelled)
     {

@@ -1,19 +1,21 @@
+using AffectMae.Metrics;
+
 namespace AffectMae.Models.Data;
 
-/// <summary>The codes Aff-Wild2 uses for frames without an annotation, and the label sizes.</summary>
+/// <summary>The codes Aff-Wild2 uses for frames without an annotation, and the label sizes, as tensor-ready constants (from <see cref="AffectLabels"/>).</summary>
 public static class LabelCodes
 {
     /// <summary>Valence or arousal of an unannotated frame.</summary>
-    public const float UnlabelledValenceArousal = -5f;
+    public const float UnlabelledValenceArousal = (float)AffectLabels.UnlabelledValenceArousal;
 
     /// <summary>Expression class of an unannotated frame.</summary>
-    public const int UnlabelledExpression = -1;
+    public const int UnlabelledExpression = AffectLabels.UnlabelledExpression;
 
     /// <summary>Action-unit value of an unannotated frame.</summary>
-    public const int UnlabelledActionUnit = -1;
+    public const int UnlabelledActionUnit = AffectLabels.UnlabelledActionUnit;
 
     /// <summary>Action units a frame (AU1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26).</summary>
-    public const int ActionUnitCount = 12;
+    public const int ActionUnitCount = AffectLabels.ActionUnitCount;
 }
 
 /// <summary>

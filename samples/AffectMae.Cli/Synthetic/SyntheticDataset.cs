@@ -85,7 +85,7 @@ public static class SyntheticDataset
                 cancellationToken.ThrowIfCancellationRequested();
                 if (video.HasImage(t))
                 {
-                    var face = FacialJitter.Apply(AffectRules.Face(video.Latent[t]), SeedMix.Mix(options.Seed, video.Index, -(t + 1)));
+                    var face = AffectRules.Face(video.Latent[t]);
                     byte[] jpeg = renderer.RenderJpeg(face, video.Look, video.Scene[t], SeedMix.Mix(options.Seed, video.Index, t + 1));
                     File.WriteAllBytes(layout.FramePath(video.Name, t + 1), jpeg);
                     Interlocked.Increment(ref imagesWritten);

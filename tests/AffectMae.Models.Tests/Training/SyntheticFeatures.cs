@@ -11,7 +11,7 @@ internal static class SyntheticFeatures
 {
     public const int Dim = 16;
 
-    public static VideoFeatures Video(string name, int frames, int seed, double unlabelledFraction = 0.1)
+    public static VideoFeatures Video(string name, int frames, int seed, double unlabelledFraction = 0.1, double noise = 0.1)
     {
         var random = new Random(seed);
         var projection = new Random(7);   // the same projection for every video
@@ -27,7 +27,7 @@ internal static class SyntheticFeatures
         {
             double valence = Math.Sin(phase + speed * t), arousal = Math.Cos(phase + 0.7 * speed * t);
             for (int d = 0; d < Dim; d++)
-                features[t * Dim + d] = (float)(mix[2 * d] * valence + mix[2 * d + 1] * arousal + 0.1 * (random.NextDouble() - 0.5));
+                features[t * Dim + d] = (float)(mix[2 * d] * valence + mix[2 * d + 1] * arousal + noise * (random.NextDouble() - 0.5));
             bool unlabelled = random.NextDouble() < unlabelledFraction;
             va[2 * t] = unlabelled ? LabelCodes.UnlabelledValenceArousal : (float)valence;
             va[2 * t + 1] = unlabelled ? LabelCodes.UnlabelledValenceArousal : (float)arousal;

@@ -49,6 +49,31 @@ public sealed class TemporalTrainingStageTests : IDisposable
     }
 
     [Fact]
+    public void With_frame_level_noise_the_temporal_model_beats_frame_only_heads_on_the_same_features()
+    {
+        // Features = a fixed projection of the smooth (valence, arousal) state plus independent noise in every frame:
+        // one frame is a noisy view of its label, a window a better one.
+        var segmenter = new VideoSegmenter(windowLength: 50, stride: 25);
+        var train = new FeatureWindowDataset(Enumerable.Range(0, 8).Select(i => SyntheticFeatures.Video($"train{i}", 200, seed: i, noise: 3)), segmenter);
+        var validation = new FeatureWindowDataset(Enumerable.Range(0, 4).Select(i => SyntheticFeatures.Video($"val{i}", 200, seed: 50 + i, noise: 3)), segmenter);
+        var options = new OptimizationOptions { LearningRate = 2e-3, Epochs = 15, WarmupEpochs = 1, BatchSize = 8, Seed = 4 };
+
+        double ValenceArousal(bool temporal)
+        {
+            manual_seed(2);
+            var settings = AffectSequenceModelOptions.Tiny16D24;
+            settings.UseTcn = settings.UseTransformer = temporal;
+            settings.Transformer.MaxLength = 50;
+            using var model = new AffectSequenceModel(settings);
+            using var stage = new TemporalTrainingStage(model, options);
+            stage.Run(train, validation: null, new StageRunOptions { Loader = new DataLoaderOptions { Workers = 0 } });
+            return TemporalEvaluator.Evaluate(model, validation).ValenceArousal!.Score;
+        }
+
+        ValenceArousal(temporal: true).Should().BeGreaterThan(ValenceArousal(temporal: false) + 0.03);   // seen here: 0.94 against 0.87
+    }
+
+    [Fact]
     public void Stitched_predictions_cover_every_frame_once()
     {
         var validation = new FeatureWindowDataset([SyntheticFeatures.Video("v", 53, seed: 9)], Segmenter);

@@ -48,6 +48,18 @@ public sealed class FaceRendererTests
     }
 
     [Fact]
+    public void A_blink_changes_only_the_eye_rows()
+    {   // the eyes sit at 52 + 1.25·(−6) = 44.5 of 100 units, at most 1.25·(0.6 + 4.2) = 6 units high either side
+        using var renderer = new FaceRenderer(Size);
+        byte[] open = renderer.RenderRgb(FaceParameters.Relaxed, Look, Still, noiseSeed: 0);
+        byte[] shut = renderer.RenderRgb(FaceParameters.Relaxed, Look, Still with { EyeClosure = 1f }, noiseSeed: 0);
+        var rows = RowsThatDiffer(open, shut);
+        rows.Should().NotBeEmpty();
+        rows.Min().Should().BeGreaterThan(Size * 36 / 100);
+        rows.Max().Should().BeLessThan(Size * 53 / 100);
+    }
+
+    [Fact]
     public void Sizes_outside_16_to_1024_pixels_are_rejected()
     {
         FluentActions.Invoking(() => new FaceRenderer(8)).Should().Throw<ArgumentOutOfRangeException>();

@@ -98,6 +98,23 @@ public sealed class SyntheticPlannerTests
     }
 
     [Fact]
+    public void Valence_arousal_labels_trail_the_face_by_the_rating_lag()
+    {   // the label of frame t is the latent state of frame t − 30, and of frame 0 before that
+        var video = SyntheticPlanner.Plan(new SyntheticOptions { Videos = 1, MinFrames = 200, MaxFrames = 200, Seed = 4 })[0];
+        var labels = video.ValenceArousal.Values;
+        int checkedFrames = 0;
+        for (int t = 0; t < video.FrameCount; t++)
+        {
+            if (labels[2 * t] == AffectLabels.UnlabelledValenceArousal) continue;
+            var rated = video.Latent[Math.Max(0, t - 30)];
+            (labels[2 * t], labels[2 * t + 1]).Should().Be((rated.Valence, rated.Arousal), $"frame {t} is rated as the face of frame {Math.Max(0, t - 30)}");
+            checkedFrames++;
+        }
+        checkedFrames.Should().BeGreaterThan(100);
+        Enumerable.Range(30, 170).Should().Contain(t => video.Latent[t].Valence != video.Latent[t - 30].Valence, "so the lag is visible in the labels");
+    }
+
+    [Fact]
     public void Invalid_options_are_reported_by_name()
     {
         var options = new SyntheticOptions { MinFrames = 500, MaxFrames = 400, Size = 8 };

@@ -21,7 +21,7 @@ public sealed record PipelineSettings
     };
 
     /// <summary>Stage 1: MAE pre-training on every <see cref="PretrainFrameStride"/>-th frame of the training videos.</summary>
-    public OptimizationOptions Pretraining { get; init; } = new() { LearningRate = 1.5e-3, Epochs = 8, WarmupEpochs = 1, BatchSize = 64, WeightDecay = 0.05, Beta2 = 0.95 };
+    public OptimizationOptions Pretraining { get; init; } = new() { LearningRate = 1.5e-3, Epochs = 40, WarmupEpochs = 1, BatchSize = 64, WeightDecay = 0.05, Beta2 = 0.95 };
 
     /// <summary>Use every k-th frame for pre-training (consecutive frames are near duplicates).</summary>
     public int PretrainFrameStride { get; init; } = 4;

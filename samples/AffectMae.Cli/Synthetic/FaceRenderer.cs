@@ -116,9 +116,14 @@ public sealed class FaceRenderer : IDisposable
         for (int side = -1; side <= 1; side += 2)
         {
             float ex = fx + side * 12f;
-            float halfHeight = 0.6f + 4.2f * f.EyeOpening;
-            Fill(SKColors.White).DrawOval(ex, eyeY, 5.5f, halfHeight, fill);
-            Fill(new SKColor(40, 30, 30)).DrawCircle(ex + 1.5f * turn, eyeY, MathF.Min(2.4f, halfHeight), fill);
+            float halfHeight = (0.6f + 4.2f * f.EyeOpening) * (1f - scene.EyeClosure);
+            if (halfHeight >= 0.5f)
+            {
+                Fill(SKColors.White).DrawOval(ex, eyeY, 5.5f, halfHeight, fill);
+                Fill(new SKColor(40, 30, 30)).DrawCircle(ex + 1.5f * turn, eyeY, MathF.Min(2.4f, halfHeight), fill);
+            }
+            else
+                Stroke(new SKColor(40, 30, 30), 1.2f).DrawLine(ex - 5f, eyeY, ex + 5f, eyeY, stroke);   // the lid line of a shut eye
             Stroke(hair, 2.8f).DrawLine(
                 fx + side * (4.5f - 1.5f * f.BrowLower), eyeY - 8f - 6f * f.InnerBrowRaise + 4f * f.BrowLower,
                 fx + side * 18f, eyeY - 7.5f - 6f * f.OuterBrowRaise + 1f * f.BrowLower, stroke);

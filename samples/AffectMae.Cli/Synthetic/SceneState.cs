@@ -1,5 +1,5 @@
-// What changes in a frame besides the face: head pose, framing, lighting and an occluding object. None of it affects a
-// label; it is there so that a model has to look at the facial parts, as with real video.
+// What changes in a frame besides the face: head pose, framing, lighting, an occluding object and blinks. None of it
+// affects a label; it is there so that a model has to look at the facial parts, as with real video.
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>An object in front of the face (a hand or a dark bar), in image units (the image is 100 × 100 units).</summary>
@@ -21,6 +21,7 @@ public readonly record struct Occluder(float X, float Y, float Width, float Heig
 /// <param name="ShadeAngle">Direction the light comes from, radians.</param>
 /// <param name="ShadeStrength">Darkening of the far side in [0, 1].</param>
 /// <param name="Occluder">The occluding object, if any.</param>
+/// <param name="EyeClosure">How far a blink has shut the eyes, 0 (open) to 1 (shut); see <see cref="Blinks"/>.</param>
 public readonly record struct SceneState(
     float Yaw,
     float Pitch,
@@ -31,7 +32,8 @@ public readonly record struct SceneState(
     float Brightness,
     float ShadeAngle,
     float ShadeStrength,
-    Occluder? Occluder);
+    Occluder? Occluder,
+    float EyeClosure = 0);
 
 /// <summary>The look of one subject and recording, fixed for a video.</summary>
 /// <param name="Skin">Skin colour, 0xRRGGBB.</param>

@@ -108,6 +108,7 @@ public static class SyntheticPlanner
             perTask[task] = shared is { } run ? [run] : [];
             if (random.NextDouble() < TaskUnlabelledProbability) perTask[task].Add(Run(random, n, random.Next(5, 31)));
         }
+        Blinks.Apply(random, latent, scene);   // drawn last, so the streams of everything above stay as they were
         return new SyntheticVideo(index, name, split, latent, scene, look, missing, perTask[0], perTask[1], perTask[2]);
     }
 

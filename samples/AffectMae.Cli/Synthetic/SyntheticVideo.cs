@@ -76,7 +76,7 @@ public sealed class SyntheticVideo
     /// <summary>Runs of frames unlabelled in the AU file.</summary>
     public IReadOnlyList<FrameRun> UnlabelledActionUnits { get; }
 
-    /// <summary>The VA annotation: the latent valence and arousal, −5 in unlabelled runs.</summary>
+    /// <summary>The VA annotation: the latent valence and arousal <see cref="ValenceArousalLagFrames"/> frames earlier, −5 in unlabelled runs.</summary>
     public ValenceArousalAnnotation ValenceArousal { get; }
 
     /// <summary>The EXPR annotation: <see cref="AffectRules.Expression"/> per frame, −1 in unlabelled runs.</summary>
@@ -104,6 +104,14 @@ public sealed class SyntheticVideo
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
     };
 
+    /// <summary>
+    /// Frames by which the VA annotation trails the face: 30, one second at Aff-Wild2's 30 fps. Valence and arousal are
+    /// rated continuously with a joystick while the video plays, and raters react late; the label of frame t is the
+    /// latent state of frame t − 30 (of frame 0 for the first 30 frames). Expression and AU labels, which are marked
+    /// frame by frame, describe the face that is drawn.
+    /// </summary>
+    public const int ValenceArousalLagFrames = 30;
+
     private (ValenceArousalAnnotation, ExpressionAnnotation, ActionUnitAnnotation) BuildAnnotations()
     {
         int n = FrameCount, columns = AffectLabels.ActionUnitCount;
@@ -113,9 +121,10 @@ public sealed class SyntheticVideo
         for (int t = 0; t < n; t++)
         {
             var state = Latent[t];
+            var rated = Latent[Math.Max(0, t - ValenceArousalLagFrames)];
             bool vaUnlabelled = InAny(UnlabelledValenceArousal, t);
-            va[2 * t] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : state.Valence;
-            va[2 * t + 1] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : state.Arousal;
+            va[2 * t] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : rated.Valence;
+            va[2 * t + 1] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : rated.Arousal;
             expression[t] = InAny(UnlabelledExpression, t) ? AffectLabels.UnlabelledExpression : (int)AffectRules.Expression(state);
             var row = actionUnits.AsSpan(columns * t, columns);
             if (InAny(UnlabelledActionUnits, t)) row.Fill(AffectLabels.UnlabelledActionUnit);

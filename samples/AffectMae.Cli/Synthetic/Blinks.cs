@@ -1,6 +1,7 @@
-// Blinks carry arousal over time, not in any single frame: people blink more often when aroused (about 10 a minute at
-// rest, several times that under stress or excitement). One frame only shows whether the eyes are shut; the rate shows
-// up only across a window of frames, which is what a temporal model sees and a frame-level head does not.
+// Blinks carry arousal over time, not in any single frame: people blink more often when aroused. The rates here are
+// about twice real ones (36 a minute at a = 0 and 30 fps) so that a window of 100 frames holds a few blinks. One frame
+// only shows whether the eyes are shut; the rate shows up only across a window of frames, which is what a temporal
+// model sees and a frame-level head does not.
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Draws blinks whose rate rises with arousal and writes them into <see cref="SceneState.EyeClosure"/>.</summary>

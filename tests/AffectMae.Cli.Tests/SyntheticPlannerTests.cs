@@ -1,5 +1,5 @@
 // The plan of a data set: names, split, determinism, the guaranteed gaps, and the label coverage of the default size
-// (planned without rendering, so the default 24 videos × 300–700 frames cost a fraction of a second).
+// (planned without rendering, so the default 36 videos × 200–500 frames cost a fraction of a second).
 using AffectMae.Cli.Synthetic;
 using AffectMae.Core.Data;
 using AffectMae.Metrics;
@@ -17,11 +17,11 @@ public sealed class SyntheticPlannerTests
 
     [Fact]
     public void The_default_set_puts_a_third_of_the_recordings_in_validation_and_keeps_the_pair_together()
-    {   // 24 videos = 22 single recordings + 1 pair = 23 recordings; round(23 / 3) = 8 go to validation
+    {   // 36 videos = 34 single recordings + 1 pair = 35 recordings; round(35 / 3) = 12 go to validation
         var videos = SyntheticPlanner.Plan(new SyntheticOptions());
         var recordings = videos.GroupBy(v => VideoFolds.RecordingOf(v.Name)).ToList();
-        recordings.Should().HaveCount(23);
-        recordings.Count(r => r.First().Split == AbawSplit.Validation).Should().Be(8);
+        recordings.Should().HaveCount(35);
+        recordings.Count(r => r.First().Split == AbawSplit.Validation).Should().Be(12);
         recordings.Should().OnlyContain(r => r.Select(v => v.Split).Distinct().Count() == 1);
         videos[^1].FrameCount.Should().Be(videos[^2].FrameCount, "both subjects of a recording share its frames");
     }

@@ -8,19 +8,19 @@ namespace AffectMae.Cli.Synthetic;
 public sealed record SyntheticOptions
 {
     /// <summary>Number of videos, including the two of the <c>_left</c>/<c>_right</c> pair made when there are at least 3.</summary>
-    /// <value>The default value is 24.</value>
+    /// <value>The default value is 36.</value>
     [Range(1, 10_000)]
-    public int Videos { get; init; } = 24;
+    public int Videos { get; init; } = 36;
 
     /// <summary>Fewest frames of a video.</summary>
-    /// <value>The default value is 300.</value>
+    /// <value>The default value is 200.</value>
     [Range(10, 1_000_000)]
-    public int MinFrames { get; init; } = 300;
+    public int MinFrames { get; init; } = 200;
 
     /// <summary>Most frames of a video; must be at least <see cref="MinFrames"/>.</summary>
-    /// <value>The default value is 700.</value>
+    /// <value>The default value is 500.</value>
     [Range(10, 1_000_000)]
-    public int MaxFrames { get; init; } = 700;
+    public int MaxFrames { get; init; } = 500;
 
     /// <summary>Width and height of the frames in pixels.</summary>
     /// <value>The default value is 64.</value>

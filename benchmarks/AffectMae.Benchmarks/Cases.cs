@@ -145,21 +145,12 @@ internal static partial class Cases
     }
 
     /// <summary>
-    /// The library's AdamW (<see cref="WeightDecayGroups.CreateAdamW(nn.Module, OptimizationOptions)"/>), or the same two
-    /// groups with <see cref="ScopedAdamW"/>.
+    /// The library's AdamW (<see cref="WeightDecayGroups.CreateAdamW(nn.Module, OptimizationOptions)"/>), or
+    /// <see cref="ScopedAdamW"/> over the same groups (<see cref="WeightDecayGroups.ParameterGroups"/>).
     /// </summary>
-    private static TorchSharp.Modules.AdamW CreateAdamW(nn.Module model, OptimizationOptions options, bool scoped)
-    {
-        if (!scoped) return WeightDecayGroups.CreateAdamW(model, options);
-        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        bool NoDecay(string name, TorchSharp.Modules.Parameter p) => p.dim() <= 1 || name.EndsWith("token", StringComparison.Ordinal) || name == "pos_embed";
-        var groups = new[]
-        {
-            new TorchSharp.Modules.AdamW.ParamGroup(trainable.Where(p => !NoDecay(p.name, p.parameter)).Select(p => p.parameter), new TorchSharp.Modules.AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
-            new TorchSharp.Modules.AdamW.ParamGroup(trainable.Where(p => NoDecay(p.name, p.parameter)).Select(p => p.parameter), new TorchSharp.Modules.AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0.0 }),
-        };
-        return new ScopedAdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.WeightDecay);
-    }
+    private static TorchSharp.Modules.AdamW CreateAdamW(nn.Module model, OptimizationOptions options, bool scoped) => scoped
+        ? new ScopedAdamW(WeightDecayGroups.ParameterGroups(model, options), options.LearningRate, options.Beta1, options.Beta2, options.WeightDecay)
+        : WeightDecayGroups.CreateAdamW(model, options);
 
     private static CaseResult Measure(string name, string work, int batch, Settings settings, int warmup, int iterations,
         Action body, double rssStart, double rssModel, Func<double, (double? ImagesPerSecond, double? Gflops, double? Ms)> rates)

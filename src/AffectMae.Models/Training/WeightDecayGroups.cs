@@ -10,18 +10,24 @@ namespace AffectMae.Models.Training;
 public static class WeightDecayGroups
 {
     /// <summary>Two groups at <paramref name="options"/>' rate: decayed matrices, and everything else without decay.</summary>
-    public static AdamW CreateAdamW(nn.Module model, OptimizationOptions options)
+    public static AdamW CreateAdamW(nn.Module model, OptimizationOptions options) => CreateAdamW(ParameterGroups(model, options), options);
+
+    /// <summary>
+    /// The two groups <see cref="CreateAdamW(nn.Module, OptimizationOptions)"/> optimises, for an optimiser of your own:
+    /// the trainable matrices with <paramref name="options"/>' weight decay, then the trainable biases, norm weights,
+    /// tokens and <c>pos_embed</c> without decay; both at <paramref name="options"/>' learning rate.
+    /// </summary>
+    public static AdamW.ParamGroup[] ParameterGroups(nn.Module model, OptimizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         bool NoDecay(string name, Parameter p) => p.dim() <= 1 || name.EndsWith("token", StringComparison.Ordinal) || name == "pos_embed";
-        var groups = new[]
-        {
+        return
+        [
             new AdamW.ParamGroup(trainable.Where(p => !NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),
             new AdamW.ParamGroup(trainable.Where(p => NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = 0.0 }),
-        };
-        return CreateAdamW(groups, options);
+        ];
     }
 
     /// <summary>AdamW over prepared groups with the options' betas.</summary>

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace AffectMae.Benchmarks;
 
 /// <summary>
@@ -45,14 +47,14 @@ internal sealed class CaseResult
     /// <summary>Resident memory once the model and inputs exist, MiB.</summary>
     public double RssModelMib { get; init; }
 
-    /// <summary>Peak resident memory of the process (VmHWM), MiB.</summary>
-    public double PeakRssMib { get; init; }
+    /// <summary>Peak resident memory of the process (VmHWM) when the result is made, MiB.</summary>
+    public double PeakRssMib { get; init; } = ProcessMemory.PeakResidentMiB();
 
     /// <summary>Intra-op threads libtorch used.</summary>
-    public int Threads { get; init; }
+    public int Threads { get; init; } = torch.get_num_threads();
 
     /// <summary>Inter-op threads libtorch reported.</summary>
-    public int InteropThreads { get; init; }
+    public int InteropThreads { get; init; } = torch.get_num_interop_threads();
 
     /// <summary>Cores this process kept busy during the timed runs.</summary>
     public double OwnCores { get; init; }

@@ -1,12 +1,9 @@
 // The diagnostic cases: where a step's time and memory go, the cost of the library's per-batch bookkeeping, and
 // the check that ScopedAdamW updates parameters exactly as AdamW does.
-using AffectMae.Core.Segmentation;
-using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AffectMae.Benchmarks;
@@ -168,10 +165,7 @@ internal static partial class Cases
                 Warmup = warmup,
                 Iterations = iterations,
                 RssStartMib = rssStart,
-                PeakRssMib = ProcessMemory.PeakResidentMiB(),
-                Threads = torch.get_num_threads(),
-                InteropThreads = torch.get_num_interop_threads(),
-                Extra = extra,
+                            Extra = extra,
             };
         }
     }
@@ -217,9 +211,6 @@ internal static partial class Cases
             Work = "ScopedAdamW vs AdamW on two copies of AffectSequenceModel(Tiny16D24), 5 steps",
             Iterations = 5,
             RssStartMib = rssStart,
-            PeakRssMib = ProcessMemory.PeakResidentMiB(),
-            Threads = torch.get_num_threads(),
-            InteropThreads = torch.get_num_interop_threads(),
             Extra = new Dictionary<string, double> { ["max_abs_parameter_difference"] = maxDiff },
         };
     }
@@ -283,9 +274,6 @@ internal static partial class Cases
             Work = "per-batch bookkeeping: CollectionPause.Begin/End, NewDisposeScope, GC.Collect, a 64×64 add",
             Iterations = Repeats,
             RssStartMib = rssStart,
-            PeakRssMib = ProcessMemory.PeakResidentMiB(),
-            Threads = torch.get_num_threads(),
-            InteropThreads = torch.get_num_interop_threads(),
             Extra = extra,
         };
     }

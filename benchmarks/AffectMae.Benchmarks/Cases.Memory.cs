@@ -1,10 +1,6 @@
 // The memory cases: a step repeated many times, with resident memory, live tensors and the managed heap recorded.
-using AffectMae.Core.Segmentation;
-using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Runtime;
-using AffectMae.Models.Temporal;
-using AffectMae.Models.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -80,9 +76,6 @@ internal static partial class Cases
             MsPerStep = median * 1000,
             RssStartMib = rssStart,
             RssModelMib = rssModel,
-            PeakRssMib = ProcessMemory.PeakResidentMiB(),
-            Threads = torch.get_num_threads(),
-            InteropThreads = torch.get_num_interop_threads(),
             OwnCores = cpuEnd.OwnCoresSince(cpuStart),
             ForeignCores = cpuEnd.ForeignCoresSince(cpuStart),
             LoadAverageBefore = loadBefore,

@@ -133,9 +133,6 @@ internal static class LoadAverage
 {
     /// <summary>The first three fields of /proc/loadavg.</summary>
     public static string Read() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-
-    /// <summary>The 1-minute load average.</summary>
-    public static double OneMinute() => double.Parse(Read().Split(' ')[0], CultureInfo.InvariantCulture);
 }
 
 /// <summary>

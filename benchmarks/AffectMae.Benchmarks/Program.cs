@@ -26,7 +26,7 @@ internal static class Program
 
     private static readonly Dictionary<string, string[]> Groups = new()
     {
-        ["all"] = ["blas", "extract-b1", "extract-b8", "extract-b32", "mae-b8", "temporal-b32", "memory-temporal", "overhead"],
+        ["all"] = Cases.Names,
         ["extract"] = ["extract-b1", "extract-b8", "extract-b32"],
         ["mae"] = ["mae-b8"],
         ["temporal"] = ["temporal-b32"],

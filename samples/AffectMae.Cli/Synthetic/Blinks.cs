@@ -35,14 +35,15 @@ public static class Blinks
         ArgumentNullException.ThrowIfNull(scene);
         if (scene.Length != latent.Count)
             throw new ArgumentException($"Expected {latent.Count} scene states, one per frame; got {scene.Length}.", nameof(scene));
-        int t = (int)(-Interval(latent.Count > 0 ? latent[0].Arousal : 0) * Math.Log(1 - random.NextDouble()));
+        int Wait(double arousal) => (int)(-Interval(arousal) * Math.Log(1 - random.NextDouble()));   // exponential, mean Interval(a)
+        int t = Wait(latent.Count > 0 ? latent[0].Arousal : 0);
         while (t < scene.Length)
         {
             for (int k = 0; k < Profile.Count && t + k < scene.Length; k++)
                 scene[t + k] = scene[t + k] with { EyeClosure = Profile[k] };
             t += Profile.Count;
             if (t >= scene.Length) break;
-            t += (int)(-Interval(latent[t].Arousal) * Math.Log(1 - random.NextDouble()));
+            t += Wait(latent[t].Arousal);
         }
     }
 }

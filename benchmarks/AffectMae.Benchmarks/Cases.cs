@@ -1,6 +1,7 @@
 // The benchmark cases: the library's real modules doing the work of the three stages, sized as in the paper.
 // pytorch_twin.py builds the same architectures in PyTorch and times the same work. The memory cases are in
 // Cases.Memory.cs, the profiles and other diagnostics in Cases.Diagnostics.cs.
+using AffectMae.Metrics;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
@@ -234,8 +235,8 @@ internal static partial class Cases
             var va = new float[frames * 2];
             for (int i = 0; i < va.Length; i++) va[i] = (float)(random.NextDouble() * 2 - 1);
             var expression = new int[frames];
-            for (int i = 0; i < frames; i++) expression[i] = random.Next(TaskHeads.ExpressionCount);
-            var actionUnits = new int[frames * LabelCodes.ActionUnitCount];
+            for (int i = 0; i < frames; i++) expression[i] = random.Next(AffectLabels.ExpressionClassCount);
+            var actionUnits = new int[frames * AffectLabels.ActionUnitCount];
             for (int i = 0; i < actionUnits.Length; i++) actionUnits[i] = random.Next(2);
             var video = new VideoFeatures("benchmark", features, Dim, va, expression, actionUnits);
             var dataset = new FeatureWindowDataset([video], new VideoSegmenter(Length, Length));

@@ -48,17 +48,17 @@ public sealed class AbawLayout
     /// <summary>The folder of aligned face crops, <c>&lt;root&gt;/cropped_aligned</c> (may not exist).</summary>
     public string FramesRoot => Path.Combine(Root, FramesFolderName);
 
-    /// <summary>The tasks whose annotation-set folder exists, in <see cref="AbawTask"/> order.</summary>
-    public IReadOnlyList<AbawTask> AvailableTasks
-        => [.. Enum.GetValues<AbawTask>().Where(task => Directory.Exists(TaskFolderPath(task)))];
+    /// <summary>The tasks whose annotation-set folder exists, in <see cref="AffectTask"/> order.</summary>
+    public IReadOnlyList<AffectTask> AvailableTasks
+        => [.. AffectTasks.Each.Where(task => Directory.Exists(TaskFolderPath(task)))];
 
     /// <summary>Whether the annotation-set folder of <paramref name="task"/> exists.</summary>
     /// <param name="task">The task.</param>
     /// <returns><see langword="true"/> when the folder exists.</returns>
-    public bool HasAnnotations(AbawTask task) => Directory.Exists(TaskFolderPath(task));
+    public bool HasAnnotations(AffectTask task) => Directory.Exists(TaskFolderPath(task));
 
     /// <summary>Whether the annotation folder of <paramref name="task"/> has a <paramref name="split"/> folder.</summary>
-    public bool HasAnnotations(AbawTask task, AbawSplit split) => Directory.Exists(Path.Combine(TaskFolderPath(task), SplitFolderName(split)));
+    public bool HasAnnotations(AffectTask task, AbawSplit split) => Directory.Exists(Path.Combine(TaskFolderPath(task), SplitFolderName(split)));
 
     /// <summary>The folder name of a split: <c>Train_Set</c> or <c>Validation_Set</c>.</summary>
     /// <param name="split">The split.</param>
@@ -75,12 +75,12 @@ public sealed class AbawLayout
     /// <param name="split">The split.</param>
     /// <returns><c>&lt;root&gt;/&lt;task folder&gt;/&lt;split folder&gt;</c>.</returns>
     /// <exception cref="DirectoryNotFoundException">The task folder or its split folder does not exist; the message names it.</exception>
-    public string SplitFolder(AbawTask task, AbawSplit split)
+    public string SplitFolder(AffectTask task, AbawSplit split)
     {
         string taskFolder = TaskFolderPath(task);
         if (!Directory.Exists(taskFolder))
         {
-            string names = task == AbawTask.Expression ? $"{ExpressionFolderName} (or {ExpressionFolderNameAbaw5})" : Path.GetFileName(taskFolder);
+            string names = task == AffectTask.Expression ? $"{ExpressionFolderName} (or {ExpressionFolderNameAbaw5})" : Path.GetFileName(taskFolder);
             throw new DirectoryNotFoundException(
                 $"Annotation set folder '{taskFolder}' not found; expected <root>/{names}/{{Train_Set,Validation_Set}}/<video>.txt under '{Root}'.");
         }
@@ -96,7 +96,7 @@ public sealed class AbawLayout
     /// <param name="split">The split.</param>
     /// <returns>The video names.</returns>
     /// <exception cref="DirectoryNotFoundException">The task or split folder does not exist.</exception>
-    public IReadOnlyList<string> Videos(AbawTask task, AbawSplit split)
+    public IReadOnlyList<string> Videos(AffectTask task, AbawSplit split)
     {
         var videos = Directory.EnumerateFiles(SplitFolder(task, split), "*" + AnnotationExtension)
             .Where(file => file.EndsWith(AnnotationExtension, StringComparison.Ordinal))
@@ -110,14 +110,14 @@ public sealed class AbawLayout
     /// <param name="task">The task.</param>
     /// <returns>The split.</returns>
     /// <exception cref="DirectoryNotFoundException">The task folder or one of its split folders does not exist.</exception>
-    public VideoSplit OfficialSplit(AbawTask task) => new(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
+    public VideoSplit OfficialSplit(AffectTask task) => new(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
 
     /// <summary>The path of a video's annotation file; the file and its folders need not exist (use it to write one).</summary>
     /// <param name="task">The task.</param>
     /// <param name="split">The split.</param>
     /// <param name="video">The video name.</param>
     /// <returns><c>&lt;root&gt;/&lt;task folder&gt;/&lt;split folder&gt;/&lt;video&gt;.txt</c>.</returns>
-    public string AnnotationPath(AbawTask task, AbawSplit split, string video)
+    public string AnnotationPath(AffectTask task, AbawSplit split, string video)
         => Path.Combine(TaskFolderPath(task), SplitFolderName(split), CheckVideo(video) + AnnotationExtension);
 
     /// <summary>Reads a video's annotation file.</summary>
@@ -127,7 +127,7 @@ public sealed class AbawLayout
     /// <returns>The annotation.</returns>
     /// <exception cref="AnnotationFormatException">A malformed line.</exception>
     /// <exception cref="FileNotFoundException">The video has no annotation file in that split.</exception>
-    public VideoAnnotation ReadAnnotation(AbawTask task, AbawSplit split, string video)
+    public VideoAnnotation ReadAnnotation(AffectTask task, AbawSplit split, string video)
         => AnnotationReader.Read(task, AnnotationPath(task, split, video));
 
     /// <summary>Reads every annotation file of a task and split, one video at a time, in <see cref="Videos"/> order.</summary>
@@ -137,14 +137,14 @@ public sealed class AbawLayout
     /// <returns>A lazy sequence; each file is read when enumerated.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match <paramref name="task"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The task or split folder does not exist.</exception>
-    public IEnumerable<T> ReadAnnotations<T>(AbawTask task, AbawSplit split)
+    public IEnumerable<T> ReadAnnotations<T>(AffectTask task, AbawSplit split)
         where T : VideoAnnotation
     {
         var expected = task switch
         {
-            AbawTask.ValenceArousal => typeof(ValenceArousalAnnotation),
-            AbawTask.Expression => typeof(ExpressionAnnotation),
-            AbawTask.ActionUnits => typeof(ActionUnitAnnotation),
+            AffectTask.ValenceArousal => typeof(ValenceArousalAnnotation),
+            AffectTask.Expression => typeof(ExpressionAnnotation),
+            AffectTask.ActionUnits => typeof(ActionUnitAnnotation),
             _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
         };
         if (!typeof(T).IsAssignableFrom(expected))
@@ -220,14 +220,14 @@ public sealed class AbawLayout
         return CheckFrames(annotation.Video, annotation.FrameCount);
     }
 
-    private string TaskFolderPath(AbawTask task) => task switch
+    private string TaskFolderPath(AffectTask task) => task switch
     {
-        AbawTask.ValenceArousal => Path.Combine(Root, ValenceArousalFolderName),
-        AbawTask.Expression when !Directory.Exists(Path.Combine(Root, ExpressionFolderName))
+        AffectTask.ValenceArousal => Path.Combine(Root, ValenceArousalFolderName),
+        AffectTask.Expression when !Directory.Exists(Path.Combine(Root, ExpressionFolderName))
                                  && Directory.Exists(Path.Combine(Root, ExpressionFolderNameAbaw5))
             => Path.Combine(Root, ExpressionFolderNameAbaw5),
-        AbawTask.Expression => Path.Combine(Root, ExpressionFolderName),
-        AbawTask.ActionUnits => Path.Combine(Root, ActionUnitsFolderName),
+        AffectTask.Expression => Path.Combine(Root, ExpressionFolderName),
+        AffectTask.ActionUnits => Path.Combine(Root, ActionUnitsFolderName),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
     };
 

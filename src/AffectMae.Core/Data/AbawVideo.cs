@@ -25,18 +25,18 @@ public sealed record AbawVideo(string Video, int FrameCount, ValenceArousalAnnot
         var names = tasks.SelectMany(t => layout.Videos(t, split)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return names.Select(name =>
         {
-            T? Read<T>(AbawTask task) where T : VideoAnnotation =>
+            T? Read<T>(AffectTask task) where T : VideoAnnotation =>
                 tasks.Contains(task) && File.Exists(layout.AnnotationPath(task, split, name)) ? (T)layout.ReadAnnotation(task, split, name) : null;
-            var va = Read<ValenceArousalAnnotation>(AbawTask.ValenceArousal);
-            var expr = Read<ExpressionAnnotation>(AbawTask.Expression);
-            var au = Read<ActionUnitAnnotation>(AbawTask.ActionUnits);
+            var va = Read<ValenceArousalAnnotation>(AffectTask.ValenceArousal);
+            var expr = Read<ExpressionAnnotation>(AffectTask.Expression);
+            var au = Read<ActionUnitAnnotation>(AffectTask.ActionUnits);
             int frames = new VideoAnnotation?[] { va, expr, au }.Max(a => a?.FrameCount ?? 0);
             return new AbawVideo(name, frames, va, expr, au);
         }).ToList();
     }
 
     /// <summary>[n, 2] valence/arousal with −5 where unlabelled or not covered.</summary>
-    public float[] ValenceArousalLabels() => Padded(ValenceArousal?.Values, 2, (float)AffectLabels.UnlabelledValenceArousal);
+    public float[] ValenceArousalLabels() => Padded(ValenceArousal?.Values, 2, AffectLabels.UnlabelledValenceArousal);
 
     /// <summary>[n] expression classes with −1 where unlabelled or not covered.</summary>
     public int[] ExpressionLabels() => Padded(Expression?.Labels, 1, AffectLabels.UnlabelledExpression);

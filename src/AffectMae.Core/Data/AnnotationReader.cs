@@ -103,11 +103,11 @@ public static class AnnotationReader
     /// <param name="path">The file.</param>
     /// <returns>A <see cref="ValenceArousalAnnotation"/>, <see cref="ExpressionAnnotation"/> or <see cref="ActionUnitAnnotation"/>.</returns>
     /// <exception cref="AnnotationFormatException">A malformed line, as for the task's reader.</exception>
-    public static VideoAnnotation Read(AbawTask task, string path) => task switch
+    public static VideoAnnotation Read(AffectTask task, string path) => task switch
     {
-        AbawTask.ValenceArousal => ReadValenceArousal(path),
-        AbawTask.Expression => ReadExpression(path),
-        AbawTask.ActionUnits => ReadActionUnits(path),
+        AffectTask.ValenceArousal => ReadValenceArousal(path),
+        AffectTask.Expression => ReadExpression(path),
+        AffectTask.ActionUnits => ReadActionUnits(path),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
     };
 

@@ -85,12 +85,12 @@ public static class AnnotationWriter
 
     /// <summary>The task whose format an annotation record is written in.</summary>
     /// <param name="annotation">The record.</param>
-    /// <returns>The matching <see cref="AbawTask"/>.</returns>
-    public static AbawTask TaskOf(VideoAnnotation annotation) => annotation switch
+    /// <returns>The matching <see cref="AffectTask"/>.</returns>
+    public static AffectTask TaskOf(VideoAnnotation annotation) => annotation switch
     {
-        ValenceArousalAnnotation => AbawTask.ValenceArousal,
-        ExpressionAnnotation => AbawTask.Expression,
-        ActionUnitAnnotation => AbawTask.ActionUnits,
+        ValenceArousalAnnotation => AffectTask.ValenceArousal,
+        ExpressionAnnotation => AffectTask.Expression,
+        ActionUnitAnnotation => AffectTask.ActionUnits,
         null => throw new ArgumentNullException(nameof(annotation)),
         _ => throw new ArgumentException($"Unknown annotation type {annotation.GetType().Name}.", nameof(annotation)),
     };

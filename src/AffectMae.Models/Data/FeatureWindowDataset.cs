@@ -1,3 +1,4 @@
+using AffectMae.Metrics;
 using AffectMae.Core.Segmentation;
 using static TorchSharp.torch;
 
@@ -77,7 +78,7 @@ public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureW
             rows[row] = items[item];
         }
 
-        int w = WindowLength, d = FeatureDim, k = LabelCodes.ActionUnitCount;
+        int w = WindowLength, d = FeatureDim, k = AffectLabels.ActionUnitCount;
         var staged = new StagedWindows(rows, w, d);
         for (int row = 0; row < rows.Length; row++)
         {

@@ -2,22 +2,6 @@ using AffectMae.Metrics;
 
 namespace AffectMae.Models.Data;
 
-/// <summary>The codes Aff-Wild2 uses for frames without an annotation, and the label sizes, as tensor-ready constants (from <see cref="AffectLabels"/>).</summary>
-public static class LabelCodes
-{
-    /// <summary>Valence or arousal of an unannotated frame.</summary>
-    public const float UnlabelledValenceArousal = (float)AffectLabels.UnlabelledValenceArousal;
-
-    /// <summary>Expression class of an unannotated frame.</summary>
-    public const int UnlabelledExpression = AffectLabels.UnlabelledExpression;
-
-    /// <summary>Action-unit value of an unannotated frame.</summary>
-    public const int UnlabelledActionUnit = AffectLabels.UnlabelledActionUnit;
-
-    /// <summary>Action units a frame (AU1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26).</summary>
-    public const int ActionUnitCount = AffectLabels.ActionUnitCount;
-}
-
 /// <summary>
 /// One video's per-frame features ([frames, D], row-major) and its per-frame labels for the temporal model. A task
 /// without annotations for this video is passed as <see langword="null"/> and reads as unlabelled everywhere.
@@ -54,7 +38,7 @@ public sealed class VideoFeatures
         }
         Check(valenceArousal, 2, "valence/arousal ([frames, 2])", nameof(valenceArousal));
         Check(expression, 1, "expression ([frames])", nameof(expression));
-        Check(actionUnits, LabelCodes.ActionUnitCount, "action units ([frames, 12])", nameof(actionUnits));
+        Check(actionUnits, AffectLabels.ActionUnitCount, "action units ([frames, 12])", nameof(actionUnits));
         (Name, FeatureDim, FrameCount) = (name, featureDim, frames);
         (this.features, this.valenceArousal, this.expression, this.actionUnits) = (features, valenceArousal, expression, actionUnits);
     }

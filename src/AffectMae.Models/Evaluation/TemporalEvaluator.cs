@@ -17,7 +17,7 @@ public sealed record VideoPredictions(string Video, int FrameCount, float[]? Val
 {
     /// <summary>The predicted expression class of every frame (arg-max of the logits), or null.</summary>
     public int[]? ExpressionClasses() => ExpressionLogits is null ? null
-        : Enumerable.Range(0, FrameCount).Select(f => ArgMax(ExpressionLogits.AsSpan(f * 8, 8))).ToArray();
+        : Enumerable.Range(0, FrameCount).Select(f => ArgMax(ExpressionLogits.AsSpan(f * AffectLabels.ExpressionClassCount, AffectLabels.ExpressionClassCount))).ToArray();
 
     /// <summary>0/1 action units of every frame at <paramref name="threshold"/>, or null.</summary>
     public int[]? ActionUnits(double threshold = 0.5) => ActionUnitProbabilities?.Select(p => p >= threshold ? 1 : 0).ToArray();
@@ -117,8 +117,8 @@ public static class TemporalEvaluator
 
         public VideoPredictions Stitch(string video)
         {
-            var probabilities = au is null ? null : Stitched(au, 12).Select(logit => (float)(1 / (1 + Math.Exp(-logit)))).ToArray();
-            return new VideoPredictions(video, frameCount, va is null ? null : Stitched(va, 2), expr is null ? null : Stitched(expr, 8), probabilities);
+            var probabilities = au is null ? null : Stitched(au, AffectLabels.ActionUnitCount).Select(logit => (float)(1 / (1 + Math.Exp(-logit)))).ToArray();
+            return new VideoPredictions(video, frameCount, va is null ? null : Stitched(va, AffectLabels.ValenceArousalCount), expr is null ? null : Stitched(expr, AffectLabels.ExpressionClassCount), probabilities);
         }
 
         private float[] Stitched(float[] buffer, int values) => WindowStitcher.Stitch(frameCount, windows, buffer, values);

@@ -35,28 +35,20 @@ public sealed record ExtractionSummary(int Extracted, int Skipped, long FramesEn
 /// </summary>
 public sealed class FeatureExtractor
 {
-    private readonly Func<Tensor, Tensor> encoder;
-    private readonly Func<IReadOnlyList<string>, Tensor> loadBatch;
+    private readonly FrameEncoder encoder;
     private readonly FeatureCache cache;
-    private readonly int batchSize;
     private readonly ILogger logger;
 
     /// <summary>Creates an extractor.</summary>
-    /// <param name="encoder">Images [B, C, H, W] on the model's device → features [B, D] (e.g. <c>MaeClassifier.ExtractFeatures</c>); run without gradients.</param>
-    /// <param name="loadBatch">Image paths → the normalised batch [B, C, H, W] on the model's device.</param>
+    /// <param name="encoder">Frames → features (the encoder, its transform and batching).</param>
     /// <param name="cache">Where features go.</param>
-    /// <param name="batchSize">Frames an encoder call.</param>
     /// <param name="logger">Receives one line a video.</param>
-    public FeatureExtractor(Func<Tensor, Tensor> encoder, Func<IReadOnlyList<string>, Tensor> loadBatch, FeatureCache cache, int batchSize = 64, ILogger? logger = null)
+    public FeatureExtractor(FrameEncoder encoder, FeatureCache cache, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        ArgumentNullException.ThrowIfNull(loadBatch);
         ArgumentNullException.ThrowIfNull(cache);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         this.encoder = encoder;
-        this.loadBatch = loadBatch;
         this.cache = cache;
-        this.batchSize = batchSize;
         this.logger = logger ?? NullLogger.Instance;
     }
 
@@ -93,38 +85,20 @@ public sealed class FeatureExtractor
         if (present.Length == 0)
             throw new InvalidDataException($"Video '{video.Video}' has {video.FramePaths.Count} annotated frames and no image; check its cropped_aligned folder.");
 
-        var rows = new List<Tensor>();
-        try
+        var paths = present.Select(f => video.FramePaths[f]!).ToList();
+        var done = new SyncProgress<int>(n => progress?.Report(new ExtractionProgress(video.Video, index, count, n, video.FramePaths.Count, Skipped: false)));
+        var rows = encoder.Encode(paths, done, cancellationToken);                         // [present, D]
+        using var encodedFrames = tensor(rows).reshape(present.Length, encoder.FeatureDim);
+        using var source = tensor(NearestPresent(present, video.FramePaths.Count));       // frame → row of encodedFrames
+        using var all = encodedFrames.index_select(0, source);                             // [frames, D]
+        var missingFrames = Enumerable.Range(0, video.FramePaths.Count).Where(f => video.FramePaths[f] is null).ToList();
+        cache.Save(video.Video, all, new Dictionary<string, string>
         {
-            using (no_grad())
-            {
-                for (int start = 0; start < present.Length; start += batchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var paths = present.Skip(start).Take(batchSize).Select(f => video.FramePaths[f]!).ToList();
-                    using var pause = CollectionPause.Begin();
-                    using var scope = NewDisposeScope();
-                    var features = encoder(loadBatch(paths));
-                    rows.Add(scope.MoveToOuter(features.cpu()));
-                    progress?.Report(new ExtractionProgress(video.Video, index, count, Math.Min(start + batchSize, present.Length), video.FramePaths.Count, Skipped: false));
-                }
-            }
-            using var encodedFrames = cat(rows, 0);                                        // [present, D]
-            using var source = tensor(NearestPresent(present, video.FramePaths.Count));   // frame → row of encodedFrames
-            using var all = encodedFrames.index_select(0, source);                         // [frames, D]
-            var missingFrames = Enumerable.Range(0, video.FramePaths.Count).Where(f => video.FramePaths[f] is null).ToList();
-            cache.Save(video.Video, all, new Dictionary<string, string>
-            {
-                ["frames"] = video.FramePaths.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["missing_frames"] = string.Join(",", missingFrames),
-            });
-            logger.LogInformation("{Video}: {Frames} frames, {Missing} without image", video.Video, video.FramePaths.Count, missingFrames.Count);
-            return (present.Length, missingFrames.Count);
-        }
-        finally
-        {
-            foreach (var row in rows) row.Dispose();
-        }
+            ["frames"] = video.FramePaths.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["missing_frames"] = string.Join(",", missingFrames),
+        });
+        logger.LogInformation("{Video}: {Frames} frames, {Missing} without image", video.Video, video.FramePaths.Count, missingFrames.Count);
+        return (present.Length, missingFrames.Count);
     }
 
     // For every frame, the row (index into present) of the nearest earlier present frame, or the first present one.

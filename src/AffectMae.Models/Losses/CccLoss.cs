@@ -1,4 +1,5 @@
 // Paper: the valence/arousal objective, 1 − CCC (Lin 1989), the ABAW VA challenge metric.
+using AffectMae.Metrics;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -29,7 +30,7 @@ public sealed class CccLoss : Module<Tensor, Tensor, Tensor?, Tensor>
     /// <exception cref="ArgumentException">A shape or dtype does not fit.</exception>
     public override Tensor forward(Tensor pred, Tensor gold, Tensor? valid)
     {
-        LossChecks.CheckPrediction(pred, valid, 2, "pred");
+        LossChecks.CheckPrediction(pred, valid, AffectLabels.ValenceArousalCount, "pred");
         LossChecks.CheckGold(gold, pred.shape, pred.dtype, "convert it with gold.to_type(pred.dtype).");
         using var scope = NewDisposeScope();
         var counted = LossChecks.ValidOrAll(pred, valid).unsqueeze(-1).logical_and(gold.ge(LowestLabel)); // [B, T, 2]

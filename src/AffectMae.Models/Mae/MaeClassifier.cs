@@ -1,5 +1,7 @@
 // Fine-tuning model, paper §3.2, after facebookresearch/mae models_vit.py with global_pool (CC BY-NC 4.0) and
 // util/lr_decay.py. Keys are those of the official fine-tuned checkpoints.
+using AffectMae.Models.Features;
+using AffectMae.Core.Options;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +13,7 @@ namespace AffectMae.Models.Mae;
 /// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)). After fine-tuning on the 8
 /// expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal model.
 /// </summary>
-public sealed class MaeClassifier : Module<Tensor, Tensor>
+public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtractor
 {
     private readonly PatchEmbed patch_embed;
     private readonly Parameter cls_token;
@@ -24,8 +26,7 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string)"/>.</summary>
     public MaeClassifier(MaeClassifierOptions? options = null, Device? device = null) : base(nameof(MaeClassifier))
     {
-        Options = options ?? new MaeClassifierOptions();
-        Options.Validate();
+        Options = OptionsValidation.ValidatedCopy(new MaeClassifierOptionsValidator(), options ?? new MaeClassifierOptions(), nameof(options));
         var o = Options.Encoder;
 
         patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
@@ -50,6 +51,9 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     /// <summary>The sizes this model was built with.</summary>
     public MaeClassifierOptions Options { get; }
 
+    /// <summary>Feature size D of <see cref="ExtractFeatures"/>: the encoder width.</summary>
+    public int FeatureDim => Options.Encoder.EmbedDim;
+
     /// <summary>Expression logits [N, classes] for images [N, C, H, W].</summary>
     public override Tensor forward(Tensor images)
     {
@@ -71,7 +75,8 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     /// <summary>
     /// AdamW parameter groups with layer-wise learning-rate decay (MAE's <c>param_groups_lrd</c>): layer 0 is the
     /// embedding (cls_token, pos_embed, patch_embed), layer i + 1 is block i, layer depth + 1 the norm and head; a
-    /// layer's rate is baseLr · decay^(depth + 1 − layer). Biases, norms and the two tokens get no weight decay.
+    /// layer's rate is baseLr · decay^(depth + 1 − layer). As in <c>util/lr_decay.py</c> with <c>models_vit</c>'s
+    /// <c>no_weight_decay()</c> list, 1-D parameters (biases, norms), <c>pos_embed</c> and <c>cls_token</c> get no weight decay.
     /// </summary>
     public IReadOnlyList<AdamW.ParamGroup> ParameterGroups(double baseLearningRate, double weightDecay)
     {

@@ -1,5 +1,7 @@
 // Masked autoencoder with a ViT backbone: paper §3.1 (MAE pre-training), after facebookresearch/mae models_mae.py
 // (CC BY-NC 4.0) and timm's ViT layers (Apache-2.0). Attribute names are the official checkpoint keys.
+using AffectMae.Models.Features;
+using AffectMae.Core.Options;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +13,7 @@ namespace AffectMae.Models.Mae;
 /// Masked autoencoder (He et al., 2022, arXiv:2111.06377): the encoder sees a random 25 % of the patches, a light
 /// decoder reconstructs every pixel, and the loss is the mean squared error on the removed patches only.
 /// </summary>
-public sealed class MaeViT : Module<Tensor, Tensor>
+public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
 {
     // --------------------------------------------------------------------------------------------------------------
     // encoder specifics
@@ -35,8 +37,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <param name="device">Where the parameters live; CPU when null.</param>
     public MaeViT(MaeViTOptions? options = null, Device? device = null) : base(nameof(MaeViT))
     {
-        Options = options ?? MaeViTOptions.Base16Dec512D8;
-        Options.Validate();
+        Options = OptionsValidation.ValidatedCopy(new MaeViTOptionsValidator(), options ?? MaeViTOptions.Base16Dec512D8, nameof(options));
         var o = Options;
 
         patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
@@ -60,6 +61,9 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <summary>The sizes this model was built with.</summary>
     public MaeViTOptions Options { get; }
 
+    /// <summary>Feature size D of <see cref="ExtractFeatures"/>: the encoder width.</summary>
+    public int FeatureDim => Options.EmbedDim;
+
     /// <summary>Number of patches L.</summary>
     public int PatchCount => patch_embed.PatchCount;
 
@@ -73,10 +77,10 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <summary>Whether a state-dict key belongs to the decoder (dropped for fine-tuning).</summary>
     public static bool IsDecoderKey(string key) => key.StartsWith("decoder_", StringComparison.Ordinal) || key == "mask_token";
 
-    /// <summary>Pre-training loss for a batch with the paper's 75 % of patches removed; see <see cref="Forward"/>.</summary>
+    /// <summary>Pre-training loss for a batch with <see cref="MaeViTOptions.MaskRatio"/> of the patches removed; see <see cref="Forward"/>.</summary>
     public override Tensor forward(Tensor images)
     {
-        var (loss, pred, mask) = Forward(images, 0.75);
+        var (loss, pred, mask) = Forward(images, Options.MaskRatio);
         pred.Dispose();
         mask.Dispose();
         return loss;

@@ -1,4 +1,5 @@
 // Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
+using AffectMae.Core.Options;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -26,7 +27,7 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
     /// <exception cref="ArgumentException">The options are invalid or do not fit together; the message says what to change.</exception>
     public AffectSequenceModel(AffectSequenceModelOptions options) : base(nameof(AffectSequenceModel))
     {
-        OptionsGuard.ThrowIfInvalid(new AffectSequenceModelOptionsValidator(), options, nameof(options));
+        Options = options = OptionsValidation.ValidatedCopy(new AffectSequenceModelOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
         int width = options.Transformer.DModel;
 
@@ -36,6 +37,9 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
         heads = new TaskHeads(options.Heads);
         RegisterComponents();
     }
+
+    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
+    public AffectSequenceModelOptions Options { get; }
 
     /// <summary>Feature size D of one input frame.</summary>
     public int InputDim { get; }

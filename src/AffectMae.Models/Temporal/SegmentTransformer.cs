@@ -2,6 +2,7 @@
 // Follows the PyTorch tutorial "Language Modeling with nn.Transformer" (pytorch/tutorials,
 // beginner_source/transformer_tutorial.py; BSD 3-Clause License) and TorchSharpExamples'
 // src/CSharp/Models/SequenceToSequence.cs (MIT License): positions added, then a post-norm nn.TransformerEncoder.
+using AffectMae.Core.Options;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -24,7 +25,7 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public SegmentTransformer(SegmentTransformerOptions options) : base(nameof(SegmentTransformer))
     {
-        OptionsGuard.ThrowIfInvalid(new SegmentTransformerOptionsValidator(), options, nameof(options));
+        Options = options = OptionsValidation.ValidatedCopy(new SegmentTransformerOptionsValidator(), options, nameof(options));
         DModel = options.DModel;
         MaxLength = options.MaxLength;
 
@@ -34,6 +35,9 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         encoder = TransformerEncoder(layer, options.NumLayers);   // clones the layer NumLayers times
         RegisterComponents();
     }
+
+    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
+    public SegmentTransformerOptions Options { get; }
 
     /// <summary>Model width D.</summary>
     public int DModel { get; }

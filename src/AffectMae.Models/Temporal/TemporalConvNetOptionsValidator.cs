@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Models.Temporal;
@@ -9,7 +10,7 @@ public sealed class TemporalConvNetOptionsValidator : IValidateOptions<TemporalC
     public ValidateOptionsResult Validate(string? name, TemporalConvNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = OptionsGuard.AnnotationFailures(options);
+        var failures = OptionsValidation.AnnotationFailures(options);
         if (options.Channels is null || options.Channels.Count == 0)
             failures.Add("TemporalConvNetOptions.Channels is empty: give one output channel count per temporal block, e.g. [512, 512].");
         else if (options.Channels.Any(c => c <= 0))
@@ -23,6 +24,6 @@ public sealed class TemporalConvNetOptionsValidator : IValidateOptions<TemporalC
             if (dilations.Any(d => d <= 0))
                 failures.Add($"TemporalConvNetOptions.Dilations [{string.Join(", ", dilations)}] holds a value below 1: every dilation must be at least 1.");
         }
-        return OptionsGuard.ToResult(failures);
+        return OptionsValidation.ToResult(failures);
     }
 }

@@ -1,4 +1,5 @@
 // After facebookresearch/mae util/lr_sched.py (CC BY-NC 4.0): linear warm-up, then a half cosine, per step.
+using AffectMae.Core.Options;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,8 +17,7 @@ public sealed class CosineSchedule
     /// <summary>Creates the schedule for <paramref name="stepsPerEpoch"/> optimiser steps an epoch.</summary>
     public CosineSchedule(OptimizationOptions options, int stepsPerEpoch)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepsPerEpoch);
         this.options = options;
         StepsPerEpoch = stepsPerEpoch;

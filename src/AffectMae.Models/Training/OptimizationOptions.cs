@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Models.Training;
@@ -8,31 +10,46 @@ namespace AffectMae.Models.Training;
 /// </summary>
 public sealed class OptimizationOptions
 {
+    /// <summary>
+    /// The configuration section of the three stages' options within the recipe (<c>AffectMae:Recipe:Optimization</c>);
+    /// each stage is a named sub-section and a named option: <c>Pretraining</c>, <c>FineTuning</c>, <c>Temporal</c>.
+    /// </summary>
+    public const string SectionName = "Optimization";
+
     /// <summary>Peak learning rate, reached at the end of warm-up. <value>The default value is 3e-5 (temporal stage).</value></summary>
+    [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "OptimizationOptions.LearningRate must be positive; the paper uses 5e-4, 1e-4 and 3e-5 for its three stages.")]
     public double LearningRate { get; set; } = 3e-5;
 
     /// <summary>Learning rate at the end of the cosine. <value>The default value is 0.</value></summary>
+    [Range(0.0, 1e3, ErrorMessage = "OptimizationOptions.MinLearningRate must be ≥ 0 (and at most LearningRate); use 0 to decay to zero.")]
     public double MinLearningRate { get; set; }
 
     /// <summary>AdamW decoupled weight decay (TorchSharp's AdamW defaults to 0, so it is always set). <value>The default value is 1e-5.</value></summary>
+    [Range(0.0, 1e3, ErrorMessage = "OptimizationOptions.WeightDecay must be ≥ 0; use 0 to switch it off.")]
     public double WeightDecay { get; set; } = 1e-5;
 
     /// <summary>AdamW β1. <value>The default value is 0.9.</value></summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "OptimizationOptions.Beta1 must lie in [0, 1); AdamW uses 0.9.")]
     public double Beta1 { get; set; } = 0.9;
 
     /// <summary>AdamW β2. <value>The default value is 0.999 (MAE uses 0.95 for pre-training).</value></summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "OptimizationOptions.Beta2 must lie in [0, 1); AdamW uses 0.999, MAE pre-training 0.95.")]
     public double Beta2 { get; set; } = 0.999;
 
     /// <summary>Training epochs. <value>The default value is 20.</value></summary>
+    [Range(1, 1_000_000, ErrorMessage = "OptimizationOptions.Epochs must be at least 1.")]
     public int Epochs { get; set; } = 20;
 
     /// <summary>Epochs of linear warm-up from 0 to <see cref="LearningRate"/>. <value>The default value is 1.</value></summary>
+    [Range(0.0, 1_000_000.0, ErrorMessage = "OptimizationOptions.WarmupEpochs must be ≥ 0 (and at most Epochs); the paper warms up for 1 epoch.")]
     public double WarmupEpochs { get; set; } = 1;
 
     /// <summary>Samples (frames or windows) a batch. <value>The default value is 32.</value></summary>
+    [Range(1, 1_000_000, ErrorMessage = "OptimizationOptions.BatchSize must be at least 1.")]
     public int BatchSize { get; set; } = 32;
 
     /// <summary>Largest global gradient norm before a step, or 0 for no clipping. <value>The default value is 0.</value></summary>
+    [Range(0.0, double.MaxValue, ErrorMessage = "OptimizationOptions.GradientClipNorm must be ≥ 0; 0 turns clipping off.")]
     public double GradientClipNorm { get; set; }
 
     /// <summary>Seed of every random choice (weights, data order, masks, dropout). <value>The default value is 0.</value></summary>
@@ -52,35 +69,20 @@ public sealed class OptimizationOptions
 
     /// <summary>Temporal model (§3.4): lr 3e-5, weight decay 1e-5, batch 32, one warm-up epoch, cosine; 20 epochs.</summary>
     public static OptimizationOptions Temporal => new();
-
-    /// <summary>Throws an <see cref="ArgumentException"/> listing every problem, if any.</summary>
-    public void Validate()
-    {
-        var result = new OptimizationOptionsValidator().Validate(null, this);
-        if (result.Failed)
-            throw new ArgumentException($"Invalid {nameof(OptimizationOptions)}: {result.FailureMessage}", "options");
-    }
 }
 
-/// <summary>Checks <see cref="OptimizationOptions"/>; each message says what to change.</summary>
+/// <summary>Checks <see cref="OptimizationOptions"/>: the DataAnnotations ranges, then the rules that join fields; each message says what to change.</summary>
 public sealed class OptimizationOptionsValidator : IValidateOptions<OptimizationOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, OptimizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (!(options.LearningRate > 0)) failures.Add($"LearningRate must be positive; it is {options.LearningRate}.");
-        if (!(options.MinLearningRate >= 0 && options.MinLearningRate <= options.LearningRate))
-            failures.Add($"MinLearningRate must be in [0, LearningRate = {options.LearningRate}]; it is {options.MinLearningRate}.");
-        if (!(options.WeightDecay >= 0)) failures.Add($"WeightDecay must be ≥ 0; it is {options.WeightDecay}.");
-        if (!(options.Beta1 >= 0 && options.Beta1 < 1)) failures.Add($"Beta1 must be in [0, 1); it is {options.Beta1}.");
-        if (!(options.Beta2 >= 0 && options.Beta2 < 1)) failures.Add($"Beta2 must be in [0, 1); it is {options.Beta2}.");
-        if (options.Epochs <= 0) failures.Add($"Epochs must be positive; it is {options.Epochs}.");
-        if (!(options.WarmupEpochs >= 0 && options.WarmupEpochs <= options.Epochs))
-            failures.Add($"WarmupEpochs must be in [0, Epochs = {options.Epochs}]; it is {options.WarmupEpochs}.");
-        if (options.BatchSize <= 0) failures.Add($"BatchSize must be positive; it is {options.BatchSize}.");
-        if (!(options.GradientClipNorm >= 0)) failures.Add($"GradientClipNorm must be ≥ 0 (0 turns clipping off); it is {options.GradientClipNorm}.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        var failures = OptionsValidation.AnnotationFailures(options);
+        if (options.MinLearningRate > options.LearningRate)
+            failures.Add($"OptimizationOptions.MinLearningRate ({options.MinLearningRate}) exceeds LearningRate ({options.LearningRate}): lower MinLearningRate.");
+        if (options.WarmupEpochs > options.Epochs)
+            failures.Add($"OptimizationOptions.WarmupEpochs ({options.WarmupEpochs}) exceeds Epochs ({options.Epochs}): lower WarmupEpochs or raise Epochs.");
+        return OptionsValidation.ToResult(failures);
     }
 }

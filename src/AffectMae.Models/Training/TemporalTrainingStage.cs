@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using AffectMae.Models.Data;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Temporal;
@@ -19,8 +20,7 @@ public sealed class TemporalTrainingStage : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        Options = options ?? OptimizationOptions.Temporal;
-        Options.Validate();
+        Options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options ?? OptimizationOptions.Temporal, nameof(options));
     }
 
     /// <summary>The model trained.</summary>
@@ -39,9 +39,20 @@ public sealed class TemporalTrainingStage : IDisposable
         run ??= new StageRunOptions();
         if (run.Checkpoints is null || !TrainingCheckpoint.Exists(run.Checkpoints.Last)) manual_seed(Options.Seed);
         using var optimizer = WeightDecayGroups.CreateAdamW(Model, Options);
-        Func<int, double>? validate = validation is null ? null
-            : _ => TemporalEvaluator.Evaluate(Model, validation, Options.BatchSize, run.Device).Overall;
+        Func<int, ValidationScores>? validate = validation is null ? null
+            : _ => Scores(TemporalEvaluator.Evaluate(Model, validation, Options.BatchSize, run.Device));
         return StageRun.Fit(Model, optimizer, Options, train, Loss, validate, run, cancellationToken);
+    }
+
+    /// <summary>The overall score (mean of the challenge scores) with P_VA, P_EXPR and P_AU as named figures.</summary>
+    public static ValidationScores Scores(AbawEvaluation evaluation)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var metrics = new Dictionary<string, double>();
+        if (evaluation.ValenceArousal is { } va) metrics["P_VA"] = va.Score;
+        if (evaluation.Expression is { } expr) metrics["P_EXPR"] = expr.Score;
+        if (evaluation.ActionUnits is { } au) metrics["P_AU"] = au.Score;
+        return new ValidationScores(evaluation.Overall, metrics);
     }
 
     /// <inheritdoc />

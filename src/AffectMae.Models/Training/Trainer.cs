@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -14,7 +15,12 @@ namespace AffectMae.Models.Training;
 /// <param name="GlobalStep">Steps since the start.</param>
 /// <param name="Loss">Loss of the last step.</param>
 /// <param name="LearningRate">Learning rate of the first parameter group at the last step.</param>
-public readonly record struct TrainingProgress(int Epoch, int StepInEpoch, int StepsPerEpoch, long GlobalStep, double Loss, double LearningRate);
+/// <param name="Epochs">Epochs the run takes.</param>
+public readonly record struct TrainingProgress(int Epoch, int StepInEpoch, int StepsPerEpoch, long GlobalStep, double Loss, double LearningRate, int Epochs)
+{
+    /// <summary>Optimiser steps the whole run takes: <see cref="Epochs"/> · <see cref="StepsPerEpoch"/>.</summary>
+    public long TotalSteps => (long)Epochs * StepsPerEpoch;
+}
 
 /// <summary>Where and how often a <see cref="Trainer"/> saves checkpoints.</summary>
 public sealed class CheckpointPolicy
@@ -52,7 +58,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         this.model = model;
         this.optimizer = optimizer;
-        this.options = options;
+        this.options = options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options, nameof(options));
         Schedule = new CosineSchedule(options, stepsPerEpoch);
         this.logger = logger ?? NullLogger.Instance;
     }
@@ -105,12 +111,15 @@ public sealed class Trainer
     /// </summary>
     /// <param name="epochBatches">Batches of epoch e; disposable batches are disposed after their step.</param>
     /// <param name="loss">The loss of a batch; the model is in training mode.</param>
-    /// <param name="validate">Score of the model after an epoch, higher is better (evaluation mode); null for none.</param>
+    /// <param name="validate">
+    /// Score of the model after an epoch, higher is better (evaluation mode), optionally with named figures that go into
+    /// <see cref="TrainingState.History"/>; a <c>double</c> converts. Null for none.
+    /// </param>
     /// <param name="checkpoints">Where to save checkpoints; null for none.</param>
     /// <param name="progress">Receives a report after every step.</param>
     /// <param name="cancellationToken">Stops after the current step; with checkpoints, <c>last/</c> is saved first.</param>
     public TrainingState Fit<TBatch>(
-        Func<int, IEnumerable<TBatch>> epochBatches, Func<TBatch, Tensor> loss, Func<int, double>? validate = null,
+        Func<int, IEnumerable<TBatch>> epochBatches, Func<TBatch, Tensor> loss, Func<int, ValidationScores>? validate = null,
         CheckpointPolicy? checkpoints = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(epochBatches);
@@ -135,7 +144,7 @@ public sealed class Trainer
                     double value = Step(() => loss(batch));
                     lossSum += value;
                     counted++;
-                    progress?.Report(new TrainingProgress(epoch, State.StepInEpoch, Schedule.StepsPerEpoch, State.GlobalStep, value, optimizer.ParamGroups.First().LearningRate));
+                    progress?.Report(new TrainingProgress(epoch, State.StepInEpoch, Schedule.StepsPerEpoch, State.GlobalStep, value, optimizer.ParamGroups.First().LearningRate, options.Epochs));
                 }
                 finally
                 {
@@ -150,20 +159,28 @@ public sealed class Trainer
                 }
             }
 
-            State = State with { Epoch = epoch + 1, StepInEpoch = 0 };
-            logger.LogInformation("Epoch {Epoch}/{Epochs}: mean loss {Loss:F5} over {Steps} steps", epoch + 1, options.Epochs, counted > 0 ? lossSum / counted : double.NaN, counted);
+            double meanLoss = counted > 0 ? lossSum / counted : double.NaN;
+            logger.LogInformation("Epoch {Epoch}/{Epochs}: mean loss {Loss:F5} over {Steps} steps", epoch + 1, options.Epochs, meanLoss, counted);
+            var record = new EpochRecord(epoch, meanLoss);
+            bool improved = false;
             if (validate is not null)
             {
                 model.eval();
-                double score;
-                using (no_grad()) score = validate(epoch);
-                logger.LogInformation("Epoch {Epoch}: validation score {Score:F5}", epoch + 1, score);
-                if (State.BestScore is null || score > State.BestScore)
-                {
-                    State = State with { BestScore = score, BestEpoch = epoch };
-                    if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Best, model, optimizer, State);
-                }
+                ValidationScores scores;
+                using (no_grad()) scores = validate(epoch);
+                logger.LogInformation("Epoch {Epoch}: validation score {Score:F5}", epoch + 1, scores.Score);
+                record = record with { Score = scores.Score, Metrics = scores.Metrics };
+                improved = State.BestScore is null || scores.Score > State.BestScore;
             }
+            State = State with
+            {
+                Epoch = epoch + 1,
+                StepInEpoch = 0,
+                BestScore = improved ? record.Score : State.BestScore,
+                BestEpoch = improved ? epoch : State.BestEpoch,
+                History = [.. State.History ?? [], record],
+            };
+            if (improved && checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Best, model, optimizer, State);
             if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
         }
         return State;

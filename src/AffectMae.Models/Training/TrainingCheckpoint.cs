@@ -53,6 +53,19 @@ public static class TrainingCheckpoint
         }
     }
 
+    /// <summary>Loads only the model weights of a checkpoint into <paramref name="model"/> (built as when saved).</summary>
+    /// <param name="directory">The checkpoint, e.g. <see cref="CheckpointPolicy.Best"/>.</param>
+    /// <param name="model">The model to fill.</param>
+    /// <exception cref="InvalidDataException">The weights are missing or do not fit the model; the message names the file.</exception>
+    public static void LoadWeights(string directory, nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string path = Path.Combine(directory, ModelFile);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"{path} is missing: {directory} is not a complete checkpoint.");
+        StateDictLoader.LoadFile(model, path);
+    }
+
     /// <summary>Whether <paramref name="directory"/> holds a complete checkpoint.</summary>
     public static bool Exists(string directory) =>
         new[] { ModelFile, OptimizerFile, RngFile, StateFile }.All(f => File.Exists(Path.Combine(directory, f)));

@@ -68,10 +68,10 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("a", new int[12]));
         temp.WriteText(Path.Combine("AU_Detection_Challenge", "Train_Set", "readme.md"), "not a video");
 
-        temp.Layout.AvailableTasks.Should().Equal(AbawTask.Expression, AbawTask.ActionUnits);
-        temp.Layout.HasAnnotations(AbawTask.ValenceArousal).Should().BeFalse();
-        temp.Layout.Videos(AbawTask.ActionUnits, AbawSplit.Train).Should().Equal("a");
-        var split = temp.Layout.OfficialSplit(AbawTask.Expression);
+        temp.Layout.AvailableTasks.Should().Equal(AffectTask.Expression, AffectTask.ActionUnits);
+        temp.Layout.HasAnnotations(AffectTask.ValenceArousal).Should().BeFalse();
+        temp.Layout.Videos(AffectTask.ActionUnits, AbawSplit.Train).Should().Equal("a");
+        var split = temp.Layout.OfficialSplit(AffectTask.Expression);
         split.Train.Should().Equal("a", "b");   // sorted, whatever the write order
         split.Validation.Should().Equal("c");
     }
@@ -82,8 +82,8 @@ public sealed class AbawLayoutTests : IDisposable
         temp.WriteText(Path.Combine("EXPR_Classification_Challenge", "Train_Set", "v.txt"),
             "Neutral,Anger,Disgust,Fear,Happiness,Sadness,Surprise,Other\n6\n");
 
-        temp.Layout.AvailableTasks.Should().Equal(AbawTask.Expression);
-        var read = temp.Layout.ReadAnnotation(AbawTask.Expression, AbawSplit.Train, "v");
+        temp.Layout.AvailableTasks.Should().Equal(AffectTask.Expression);
+        var read = temp.Layout.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v");
         read.Should().Be(new ExpressionAnnotation("v", [6]));
     }
 
@@ -101,7 +101,7 @@ public sealed class AbawLayoutTests : IDisposable
     {
         string folder = Path.Combine(temp.Root, "VA_Estimation_Challenge");
 
-        FluentActions.Invoking(() => temp.Layout.Videos(AbawTask.ValenceArousal, AbawSplit.Train))
+        FluentActions.Invoking(() => temp.Layout.Videos(AffectTask.ValenceArousal, AbawSplit.Train))
             .Should().Throw<DirectoryNotFoundException>()
             .WithMessage($"Annotation set folder '{folder}' not found; expected <root>/VA_Estimation_Challenge/{{Train_Set,Validation_Set}}/<video>.txt*");
     }
@@ -112,7 +112,7 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ValenceArousalAnnotation("v", [0f, 0f]));
         string folder = Path.Combine(temp.Root, "VA_Estimation_Challenge", "Validation_Set");
 
-        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AbawTask.ValenceArousal))
+        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AffectTask.ValenceArousal))
             .Should().Throw<DirectoryNotFoundException>()
             .WithMessage($"Split folder '{folder}' not found*");
     }
@@ -132,7 +132,7 @@ public sealed class AbawLayoutTests : IDisposable
     {
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("v", [0]));
 
-        FluentActions.Invoking(() => temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AbawTask.Expression, AbawSplit.Train))
+        FluentActions.Invoking(() => temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AffectTask.Expression, AbawSplit.Train))
             .Should().Throw<ArgumentException>()
             .WithMessage("Task Expression is read as ExpressionAnnotation, not ValenceArousalAnnotation*");
     }
@@ -143,7 +143,7 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("y", new int[24]));
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("x", new int[12]));
 
-        var read = temp.Layout.ReadAnnotations<VideoAnnotation>(AbawTask.ActionUnits, AbawSplit.Train).ToList();
+        var read = temp.Layout.ReadAnnotations<VideoAnnotation>(AffectTask.ActionUnits, AbawSplit.Train).ToList();
 
         read.Select(a => (a.Video, a.FrameCount)).Should().Equal(("x", 1), ("y", 2));
     }

@@ -16,7 +16,7 @@ public sealed class AnnotationRoundTripTests : IDisposable
             "2-30-640x360", [0.5f, -1f, 1f / 3, 1e-5f, -5f], [-0.25f, 1f, -2f / 3, 0f, -5f]);
 
         temp.Layout.WriteAnnotation(AbawSplit.Train, written);
-        var read = temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AbawTask.ValenceArousal, AbawSplit.Train).Single();
+        var read = temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AffectTask.ValenceArousal, AbawSplit.Train).Single();
 
         read.Should().Be(written);
         read.Values.Should().Equal(written.Values);

@@ -1,4 +1,7 @@
+using AffectMae.Models.Data;
 using AffectMae.Models.Features;
+using AffectMae.Models.Tests.Data;
+using SkiaSharp;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Features;
@@ -6,43 +9,57 @@ namespace AffectMae.Models.Tests.Features;
 public sealed class FeatureExtractorTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("affectmae-features-").FullName;
-    private int encoderCalls;
+    private readonly TestImages images = new();
+    private readonly NumberEncoder encoder = new();
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    // A stand-in frame loader and encoder: the "image" of path "<video>/<k>" is the number k, and its feature is (k, 10·k).
-    private static Tensor LoadBatch(IReadOnlyList<string> paths) =>
-        tensor(paths.Select(p => float.Parse(p.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray()).reshape(-1, 1, 1, 1);
-
-    private Tensor Encode(Tensor images)
+    public void Dispose()
     {
-        encoderCalls++;
-        using var scale = tensor(new float[] { 1, 10 });
-        return images.flatten(1) * scale;
+        Directory.Delete(folder, recursive: true);
+        images.Dispose();
     }
 
-    private FeatureExtractor Extractor(FeatureCache cache) => new(Encode, LoadBatch, cache, batchSize: 2);
+    // A stand-in encoder on real image files: the image "<video>/<k>.png" is one pixel of grey level k, and its
+    // feature is (k, 10·k). The 1-pixel transform without normalisation gives k/255, which the encoder scales back.
+    private sealed class NumberEncoder : IFrameFeatureExtractor
+    {
+        public int Calls { get; set; }
+
+        public int FeatureDim => 2;
+
+        public Tensor ExtractFeatures(Tensor pixels)
+        {
+            Calls++;
+            using var grey = (pixels[.., 0, 0, 0] * 255).round().unsqueeze(1);   // [B, 1]
+            using var scale = tensor(new float[] { 1, 10 });
+            return grey * scale;                                                   // [B, 2]
+        }
+    }
+
+    private string Frame(string video, int k) => images.Write($"{video}/{k}.png", 1, 1, (_, _) => new SKColor((byte)k, (byte)k, (byte)k));
+
+    private FeatureExtractor Extractor(FeatureCache cache) =>
+        new(new FrameEncoder(encoder, new ImageTransform(1), batchSize: 2, decodeWorkers: 1), cache);
 
     [Fact]
     public void Frames_without_an_image_take_the_feature_of_the_nearest_earlier_frame_or_the_first_later_one()
     {
         // Frames 0 … 5 with images at 2, 3 and 5: frames 0, 1 → frame 2's feature (no earlier image); 4 → frame 3's.
         var cache = new FeatureCache(folder);
-        var video = new VideoFrames("v", [null, null, "v/2", "v/3", null, "v/5"]);
+        var video = new VideoFrames("v", [null, null, Frame("v", 2), Frame("v", 3), null, Frame("v", 5)]);
 
         var summary = Extractor(cache).Run([video], Shard.All);
 
         summary.Should().Be(new ExtractionSummary(Extracted: 1, Skipped: 0, FramesEncoded: 3, MissingFrames: 3));
         cache.LoadArray("v", out int frames, out int dimension).Should().Equal(2, 20, 2, 20, 2, 20, 3, 30, 3, 30, 5, 50);
         (frames, dimension).Should().Be((6, 2));
-        encoderCalls.Should().Be(2, "3 frames in batches of 2");
+        encoder.Calls.Should().Be(2, "3 frames in batches of 2");
     }
 
     [Fact]
     public void An_interrupted_extraction_resumes_with_the_videos_not_yet_cached()
     {
         var cache = new FeatureCache(folder);
-        VideoFrames[] videos = [new("a", ["a/1", "a/2"]), new("b", ["b/1"]), new("c", ["c/4", "c/5", "c/6"])];
+        VideoFrames[] videos = [new("a", [Frame("a", 1), Frame("a", 2)]), new("b", [Frame("b", 1)]), new("c", [Frame("c", 4), Frame("c", 5), Frame("c", 6)])];
         using var stop = new CancellationTokenSource();
         var interruptAfterFirstVideo = new SynchronousProgress(p => { if (p.Video == "a" && p.FramesDone == p.FrameCount) stop.Cancel(); });
 
@@ -51,11 +68,11 @@ public sealed class FeatureExtractorTests : IDisposable
         cache.Contains("a").Should().BeTrue();
         cache.Contains("b").Should().BeFalse();
 
-        encoderCalls = 0;
+        encoder.Calls = 0;
         var second = Extractor(cache).Run(videos, Shard.All);
 
         second.Should().Be(new ExtractionSummary(Extracted: 2, Skipped: 1, FramesEncoded: 4, MissingFrames: 0));
-        encoderCalls.Should().Be(3, "b needs one batch and c (3 frames) two; a is not encoded again");
+        encoder.Calls.Should().Be(3, "b needs one batch and c (3 frames) two; a is not encoded again");
         cache.LoadArray("c", out _, out _).Should().Equal(4, 40, 5, 50, 6, 60);
     }
 
@@ -63,7 +80,7 @@ public sealed class FeatureExtractorTests : IDisposable
     public void Each_shard_extracts_only_its_own_videos()
     {
         var cache = new FeatureCache(folder);
-        VideoFrames[] videos = [new("a", ["a/1"]), new("b", ["b/1"]), new("c", ["c/1"])];
+        VideoFrames[] videos = [new("a", [Frame("a", 1)]), new("b", [Frame("b", 1)]), new("c", [Frame("c", 1)])];
 
         Extractor(cache).Run(videos, Shard.Parse("1/2"));   // sorted a, b, c → position 1 → b
 

@@ -33,7 +33,7 @@ public sealed class TemporalTrainingStageTests : IDisposable
         using var model = TinyModel();
         using var stage = new TemporalTrainingStage(model, Options);
 
-        var state = stage.Run(train, validation, new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Loader = new DataLoaderOptions { Workers = 0 } });
+        var state = stage.Run(train, validation, new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Workers = 0 });
         var evaluation = TemporalEvaluator.Evaluate(model, validation);
 
         // Constant predictors: a constant VA has covariance 0, so CCC 0 and P_VA = 0; predicting the majority class
@@ -66,7 +66,7 @@ public sealed class TemporalTrainingStageTests : IDisposable
             settings.Transformer.MaxLength = 50;
             using var model = new AffectSequenceModel(settings);
             using var stage = new TemporalTrainingStage(model, options);
-            stage.Run(train, validation: null, new StageRunOptions { Loader = new DataLoaderOptions { Workers = 0 } });
+            stage.Run(train, validation: null, new StageRunOptions { Workers = 0 });
             return TemporalEvaluator.Evaluate(model, validation).ValenceArousal!.Score;
         }
 

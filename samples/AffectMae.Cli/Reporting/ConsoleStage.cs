@@ -1,13 +1,13 @@
 using Spectre.Console;
 
-namespace AffectMae.Cli.Pipeline;
+namespace AffectMae.Cli.Reporting;
 
 /// <summary>Runs a pipeline step under a Spectre.Console progress bar with elapsed time and ETA.</summary>
-public static class ConsoleStage
+internal static class ConsoleStage
 {
-    /// <summary>Runs a training step whose reporter feeds the bar.</summary>
+    /// <summary>Runs a training step whose reporter feeds the bar (its length comes with the first report).</summary>
     public static T Run<T>(IAnsiConsole console, string title, TrainingReporter reporter, Func<T> run) =>
-        Run(console, title, reporter.TotalSteps, progress =>
+        Run(console, title, 1, progress =>
         {
             reporter.Sink = progress;
             return run();
@@ -16,7 +16,7 @@ public static class ConsoleStage
     /// <summary>Runs a step that reports <see cref="StepProgress"/>.</summary>
     public static T Run<T>(IAnsiConsole console, string title, int total, Func<IProgress<StepProgress>, T> run)
     {
-        var result = console.Progress()
+        return console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -24,7 +24,7 @@ public static class ConsoleStage
             {
                 var task = context.AddTask(Markup.Escape(title), maxValue: Math.Max(1, total));
                 var gate = new Lock();   // the synthetic-data generator reports from several threads
-                var value = run(new SyncProgress<StepProgress>(p =>
+                var value = run(new AffectMae.Models.Runtime.SyncProgress<StepProgress>(p =>
                 {
                     lock (gate)
                     {
@@ -37,6 +37,5 @@ public static class ConsoleStage
                 task.Value = task.MaxValue;
                 return value;
             });
-        return result;
     }
 }

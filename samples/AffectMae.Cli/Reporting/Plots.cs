@@ -1,10 +1,11 @@
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Training;
 using ScottPlot;
 
-namespace AffectMae.Cli.Pipeline;
+namespace AffectMae.Cli.Reporting;
 
 /// <summary>PNG plots of the demo: training curves, and predicted against true valence/arousal of one video.</summary>
-public static class Plots
+internal static class Plots
 {
     /// <summary>One loss curve a stage, against the optimiser step, each in its own panel-sized file.</summary>
     public static string TrainingCurve(string folder, string stage, IReadOnlyList<double> losses)
@@ -50,6 +51,33 @@ public static class Plots
         plot.Axes.SetLimitsY(-1.1, 1.1);
         plot.ShowLegend();
         return Save(plot, folder, $"va-{Slug(predictions.Video)}.png");
+    }
+
+    /// <summary>
+    /// A temporal model's epochs: the mean training loss (left axis) and the validation P_VA, P_EXPR and P_AU (right
+    /// axis) after each epoch.
+    /// </summary>
+    public static string ValidationCurve(string folder, string stage, IReadOnlyList<EpochRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var plot = new Plot();
+        double[] epochs = [.. history.Select(h => h.Epoch + 1.0)];
+        var loss = plot.Add.Scatter(epochs, history.Select(h => h.MeanLoss).ToArray());
+        loss.LegendText = "training loss (mean of the epoch)";
+        loss.LineWidth = 2;
+        foreach (string metric in history.SelectMany(h => h.Metrics?.Keys ?? []).Distinct())
+        {
+            var score = plot.Add.Scatter(epochs, history.Select(h => h.Metrics is { } m && m.TryGetValue(metric, out double v) ? v : double.NaN).ToArray());
+            score.LegendText = $"{metric} (validation)";
+            score.LinePattern = LinePattern.Dashed;
+            score.Axes.YAxis = plot.Axes.Right;
+        }
+        plot.Title($"{stage}: training loss and validation scores");
+        plot.XLabel("epoch");
+        plot.Axes.Left.Label.Text = "loss";
+        plot.Axes.Right.Label.Text = "score";
+        plot.ShowLegend();
+        return Save(plot, folder, $"epochs-{Slug(stage)}.png");
     }
 
     private static string Save(Plot plot, string folder, string name)

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Spectre.Console;
 
-namespace AffectMae.Cli.Pipeline;
+namespace AffectMae.Cli.Reporting;
 
 /// <summary>The demo's summary tables.</summary>
-public static class DemoTables
+internal static class DemoTables
 {
     /// <summary>Writes the stage table, the temporal comparison and, with ablations, the paper's Table 5 rows.</summary>
     public static void Write(IAnsiConsole console, DemoReport report, bool ablations)

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Pipeline;
 
-namespace AffectMae.Cli.Pipeline;
+namespace AffectMae.Cli.Reporting;
 
 /// <summary>What a demo run measured, as written to <c>summary.json</c>.</summary>
-public sealed record DemoReport
+internal sealed record DemoReport
 {
     /// <summary>Seed of the run.</summary>
     public int Seed { get; init; }
@@ -37,7 +38,7 @@ public sealed record DemoReport
 }
 
 /// <summary>P_VA, P_EXPR and P_AU of one row (NaN where a task was not scored).</summary>
-public sealed record TaskScores(double ValenceArousal, double Expression, double ActionUnits)
+internal sealed record TaskScores(double ValenceArousal, double Expression, double ActionUnits)
 {
     /// <summary>The scores of an evaluation.</summary>
     public static TaskScores From(AbawEvaluation evaluation) => new(

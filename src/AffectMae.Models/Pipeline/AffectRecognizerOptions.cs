@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AffectMae.Models.Pipeline;
+
+/// <summary>What <see cref="AffectRecognizer.PredictFolder"/> does with frame numbers that have no image.</summary>
+public enum FrameGapPolicy
+{
+    /// <summary>Keep a row for each missing number, marked as without a face; the temporal model sees it as padding.</summary>
+    Mark,
+
+    /// <summary>Refuse a folder with gaps, naming them.</summary>
+    Refuse,
+}
+
+/// <summary>How an <see cref="AffectRecognizer"/> runs.</summary>
+public sealed class AffectRecognizerOptions
+{
+    /// <summary>The configuration section of these options (<c>AffectMae:Recognizer</c>).</summary>
+    public const string SectionName = "Recognizer";
+
+    /// <summary>Frames an encoder call. <value>The default value is 64.</value></summary>
+    [Range(1, 65_536, ErrorMessage = "AffectRecognizerOptions.BatchSize must lie in 1 … 65536 frames.")]
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Windows a temporal-model call. <value>The default value is 8.</value></summary>
+    [Range(1, 4096, ErrorMessage = "AffectRecognizerOptions.WindowBatchSize must lie in 1 … 4096 windows.")]
+    public int WindowBatchSize { get; set; } = 8;
+
+    /// <summary>Threads decoding image files ahead of the encoder (0: on the calling thread). <value>The default value is 2.</value></summary>
+    [Range(0, 64, ErrorMessage = "AffectRecognizerOptions.DecodeWorkers must lie in 0 … 64.")]
+    public int DecodeWorkers { get; set; } = 2;
+
+    /// <summary>Frame numbers missing from a folder. <value>The default value is <see cref="FrameGapPolicy.Mark"/>.</value></summary>
+    [EnumDataType(typeof(FrameGapPolicy), ErrorMessage = "AffectRecognizerOptions.Gaps must be Mark or Refuse.")]
+    public FrameGapPolicy Gaps { get; set; } = FrameGapPolicy.Mark;
+
+    /// <summary>
+    /// Run a temporal model on an encoder other than the one whose features it was trained on (its manifest's
+    /// <c>EncoderSha256</c>). <value>The default value is false: such a pair is refused.</value>
+    /// </summary>
+    public bool AllowEncoderMismatch { get; set; }
+}

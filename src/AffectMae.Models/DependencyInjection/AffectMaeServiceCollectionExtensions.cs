@@ -16,6 +16,8 @@ public static class AffectMaeServiceCollectionExtensions
     /// <summary>The configuration section every AffectMae setting lives under.</summary>
     public const string SectionName = "AffectMae";
 
+    private const string Configured = "AffectMae.Recipe.Configured";
+
     /// <summary>
     /// Registers the <see cref="AffectMaeRecipe"/> bound from <c>AffectMae:Recipe</c> (<c>Preset</c>, default
     /// <c>paper</c>, then any setting by its JSON name, e.g. <c>AffectMae:Recipe:Mae:Depth</c>), and every options
@@ -36,10 +38,13 @@ public static class AffectMaeServiceCollectionExtensions
         var root = configuration.GetSection(SectionName);
         var recipeSection = root.GetSection(AffectMaeRecipe.SectionName);
 
+        // The recipe as configured, unchecked: the parts read it, so each part is checked (and fails) on its own.
+        services.AddOptions<AffectMaeRecipe>(Configured)
+            .Configure(recipe => CopyProperties(RecipeJson.FromConfiguration(recipeSection, validate: false), recipe));
         services.AddOptions<AffectMaeRecipe>()
-            .Configure(recipe => CopyProperties(RecipeJson.FromConfiguration(recipeSection, validate: false), recipe))
+            .Configure<IOptionsMonitor<AffectMaeRecipe>>((recipe, all) => CopyProperties(all.Get(Configured), recipe))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AffectMaeRecipe>, AffectMaeRecipeValidator>();
+        services.AddSingleton<IValidateOptions<AffectMaeRecipe>>(new NamedValidator<AffectMaeRecipe>(Options.Options.DefaultName, new AffectMaeRecipeValidator()));
 
         Part(services, r => r.Segmentation, new SegmentationOptionsValidator());
         Part(services, r => r.Mae, new MaeViTOptionsValidator());
@@ -54,7 +59,7 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.Inference, new AnnotationsValidator<InferenceOptions>());
         foreach (string name in OptimizationBlocks.Names)
         {
-            services.AddOptions<OptimizationOptions>(name).Configure<IOptions<AffectMaeRecipe>>((o, r) => CopyProperties(r.Value.Optimization[name], o));
+            services.AddOptions<OptimizationOptions>(name).Configure<IOptionsMonitor<AffectMaeRecipe>>((o, r) => CopyProperties(r.Get(Configured).Optimization[name], o));
             services.AddSingleton<IValidateOptions<OptimizationOptions>>(new NamedValidator<OptimizationOptions>(name, new OptimizationOptionsValidator()));
         }
 
@@ -67,7 +72,7 @@ public static class AffectMaeServiceCollectionExtensions
     private static void Part<TOptions>(IServiceCollection services, Func<AffectMaeRecipe, TOptions> part, IValidateOptions<TOptions> validator)
         where TOptions : class
     {
-        services.AddOptions<TOptions>().Configure<IOptions<AffectMaeRecipe>>((options, recipe) => CopyProperties(part(recipe.Value), options));
+        services.AddOptions<TOptions>().Configure<IOptionsMonitor<AffectMaeRecipe>>((options, recipe) => CopyProperties(part(recipe.Get(Configured)), options));
         services.AddSingleton(validator);
     }
 

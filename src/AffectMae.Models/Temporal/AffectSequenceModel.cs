@@ -11,7 +11,7 @@ namespace AffectMae.Models.Temporal;
 /// <c>input_proj</c> linear layer maps the features to the model width when they differ.
 /// State-dict keys: <c>tcn.*</c>, <c>input_proj.*</c>, <c>transformer.*</c>, <c>heads.*</c> (only the parts in use).
 /// </summary>
-public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredictions>
+public sealed class AffectSequenceModel : TemporalAffectModel
 {
     // ---- temporal encoder ----
     private readonly TemporalConvNet? tcn;           // null when UseTcn is false
@@ -28,6 +28,7 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
     {
         OptionsGuard.ThrowIfInvalid(new AffectSequenceModelOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
+        Tasks = options.Heads.Tasks;
         int width = options.Transformer.DModel;
 
         tcn = options.UseTcn ? new TemporalConvNet(options.Tcn) : null;
@@ -37,8 +38,14 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
         RegisterComponents();
     }
 
-    /// <summary>Feature size D of one input frame.</summary>
-    public int InputDim { get; }
+    /// <inheritdoc />
+    public override int InputDim { get; }
+
+    /// <inheritdoc />
+    public override AffectTask Tasks { get; }
+
+    /// <inheritdoc />
+    public override bool BoundsValenceArousal => true;
 
     /// <summary>Predicts every frame of a batch of windows.</summary>
     /// <param name="x">MAE frame features [B, T, D].</param>

@@ -56,15 +56,8 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var h = x + pos_encoding.narrow(0, 0, frames);                          // h = x + PE[:T]  [B, T, D]
         h = dropout.call(h).transpose(0, 1);                                    // sequence first  [T, B, D]
-        var padding = valid is null ? null : KeyPaddingMask(valid);             // true = ignore as key  [B, T]
+        var padding = valid is null ? null : SequenceChecks.KeyPaddingMask(valid);   // true = ignore as key  [B, T]
         h = encoder.call(h, null, padding);                                     // h = Encoder(h; keys = valid frames)  [T, B, D]
         return scope.MoveToOuter(h.transpose(0, 1).contiguous());               // back to batch first  [B, T, D]
     }
-
-    /// <summary>
-    /// ~valid, except that a window with no valid frame at all masks nothing (otherwise softmax over no keys gives NaN;
-    /// such a window's outputs are all padding anyway).
-    /// </summary>
-    private static Tensor KeyPaddingMask(Tensor valid) =>
-        valid.logical_not().logical_and(valid.any(1, keepdim: true));           // [B, T]
 }

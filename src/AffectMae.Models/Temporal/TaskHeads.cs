@@ -19,6 +19,18 @@ public sealed class TaskHeads : Module<Tensor, AffectPredictions>
     /// <summary>Action units annotated in Aff-Wild2 (AU1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26).</summary>
     public const int ActionUnitCount = 12;
 
+    /// <summary>The outputs a frame of one task: 2 for valence/arousal, 8 for expressions, 12 for action units.</summary>
+    /// <param name="task">ValenceArousal, Expression or ActionUnits (one task, not a combination).</param>
+    /// <returns>The output count.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="task"/> is not exactly one task.</exception>
+    public static int OutputCount(AffectTask task) => task switch
+    {
+        AffectTask.ValenceArousal => ValenceArousalCount,
+        AffectTask.Expression => ExpressionCount,
+        AffectTask.ActionUnits => ActionUnitCount,
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Give exactly one task: ValenceArousal, Expression or ActionUnits."),
+    };
+
     private readonly HeadMlp? va;     // null when ValenceArousal is not selected
     private readonly HeadMlp? expr;   // null when Expression is not selected
     private readonly HeadMlp? au;     // null when ActionUnits is not selected

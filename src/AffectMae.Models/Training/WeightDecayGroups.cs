@@ -15,14 +15,15 @@ public static class WeightDecayGroups
     /// <summary>
     /// The two groups <see cref="CreateAdamW(nn.Module, OptimizationOptions)"/> optimises, for an optimiser of your own:
     /// the trainable matrices with <paramref name="options"/>' weight decay, then the trainable biases, norm weights,
-    /// tokens and <c>pos_embed</c> without decay; both at <paramref name="options"/>' learning rate.
+    /// tokens and <c>pos_embed</c> without decay; both at <paramref name="options"/>' learning rate. With
+    /// <see cref="OptimizationOptions.DecayEveryParameter"/> every parameter is in the first group and the second is empty.
     /// </summary>
     public static AdamW.ParamGroup[] ParameterGroups(nn.Module model, OptimizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        bool NoDecay(string name, Parameter p) => p.dim() <= 1 || name.EndsWith("token", StringComparison.Ordinal) || name == "pos_embed";
+        bool NoDecay(string name, Parameter p) => !options.DecayEveryParameter && (p.dim() <= 1 || name.EndsWith("token", StringComparison.Ordinal) || name == "pos_embed");
         return
         [
             new AdamW.ParamGroup(trainable.Where(p => !NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),

@@ -16,4 +16,8 @@ public sealed class SegmentationOptions
     /// <summary>Stride s in frames between the starts of consecutive windows; at most <see cref="WindowLength"/>.</summary>
     /// <value>The default value is 200 (the paper's).</value>
     public int Stride { get; set; } = 200;
+
+    /// <summary>Whether the last windows are padded to cover every frame, or dropped when they would run past the end.</summary>
+    /// <value>The default value is <see cref="WindowTail.Pad"/> (the authors' training windows use <see cref="WindowTail.Drop"/>).</value>
+    public WindowTail Tail { get; set; } = WindowTail.Pad;
 }

@@ -8,8 +8,11 @@ using static TorchSharp.torch.nn;
 namespace AffectMae.Models.Mae;
 
 /// <summary>
-/// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)). After fine-tuning on the 8
-/// expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal model.
+/// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)), or head(LN(class token)) with
+/// <see cref="FeaturePooling.ClassToken"/> pooling (<see cref="MaeViTOptions.Pooling"/> of the encoder options). After
+/// fine-tuning on the 8 expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal
+/// model. Keys as <c>models_vit.VisionTransformer</c>: with mean pooling the final LayerNorm is <c>fc_norm</c> (and there
+/// is no <c>norm</c>), with the class token it is <c>norm</c>.
 /// </summary>
 public sealed class MaeClassifier : Module<Tensor, Tensor>
 {
@@ -17,7 +20,8 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     private readonly Parameter cls_token;
     private readonly Parameter pos_embed;   // trained during fine-tuning, as in the official recipe
     private readonly ModuleList<Block> blocks;
-    private readonly LayerNorm fc_norm;
+    private readonly LayerNorm? fc_norm;     // mean pooling (models_vit global_pool=True); null with the class token
+    private readonly LayerNorm? norm;        // class-token pooling (global_pool=False); null with mean pooling
     private readonly Dropout head_drop;      // parameter-free, kept as a field so forward names every step
     private readonly Linear head;
 
@@ -32,7 +36,10 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
         cls_token = Parameter(zeros(1, 1, o.EmbedDim));
         pos_embed = Parameter(SinCosPositionEmbedding.Table2D(o.EmbedDim, o.GridSize, withClsToken: true).unsqueeze(0));
         blocks = new ModuleList<Block>(Enumerable.Range(0, o.Depth).Select(_ => new Block(o.EmbedDim, o.NumHeads, o.MlpRatio, o.LayerNormEps)).ToArray());
-        fc_norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
+        if (o.Pooling == FeaturePooling.ClassToken)
+            norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
+        else
+            fc_norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
         head_drop = Dropout(Options.HeadDropout);
         head = Linear(o.EmbedDim, Options.NumClasses);
 
@@ -54,18 +61,21 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var features = ExtractFeatures(images);                          // LN(mean of patch tokens)  [N, D]
+        var features = ExtractFeatures(images);                          // LN(mean of patch tokens) or LN(cls)  [N, D]
         return scope.MoveToOuter(head.call(head_drop.call(features)));   // logits                    [N, classes]
     }
 
-    /// <summary>The frame feature: LN(mean of the patch tokens) from the full (unmasked) encoder, [N, D].</summary>
+    /// <summary>The frame feature from the full (unmasked) encoder: LN(mean of the patch tokens), or LN(class token), [N, D].</summary>
     public Tensor ExtractFeatures(Tensor images)
     {
         using var scope = NewDisposeScope();
         var x = VitStem.EmbedPatches(patch_embed, pos_embed, images);
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
-        return scope.MoveToOuter(fc_norm.call(x[.., 1..].mean([1L])));  // global pool without cls token
+        var features = fc_norm is not null
+            ? fc_norm.call(x[.., 1..].mean([1L]))                        // global pool without cls token  [N, D]
+            : norm!.call(x[.., 0]);                                      // the class token  [N, D]
+        return scope.MoveToOuter(features);
     }
 
     /// <summary>

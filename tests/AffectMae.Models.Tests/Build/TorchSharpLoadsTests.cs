@@ -24,6 +24,26 @@ public class TorchSharpLoadsTests
         product.data<float>().ToArray().Should().Equal(17f, 39f);
     }
 
+    [Theory]
+    [InlineData(24)]
+    [InlineData(20)]
+    [InlineData(40)]
+    public void Float32_convolutions_agree_with_float64(int channels)
+    {
+        // A canary for a oneDNN bug in TorchSharp 0.107's libtorch: on an AMD Zen 5 its AVX-512 kernels got these
+        // convolutions wrong by ~10 for batches of 2 or more. tests/test.runsettings caps oneDNN at AVX2 (DNNL_MAX_CPU_ISA);
+        // if this fails, that variable is missing on an affected machine and every conv-based parity test will fail too.
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var x = randn(2, channels, 12);
+        var w = randn(channels, channels, 5);
+
+        var single = nn.functional.conv1d(x, w, padding: 4).to(float64);
+        var exact = nn.functional.conv1d(x.to(float64), w.to(float64), padding: 4);
+
+        (single - exact).abs().max().item<double>().Should().BeLessThan(1e-4, $"DNNL_MAX_CPU_ISA is '{Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA")}'");
+    }
+
     [Fact]
     public void Every_copy_of_the_native_library_in_the_test_output_needs_GLIBCXX_3_4_32_only_weakly()
     {

@@ -18,18 +18,7 @@ public static class WindowStitcher
     /// <exception cref="ArgumentException">Sizes disagree, or a frame is covered by no window.</exception>
     public static float[] Stitch(int frameCount, IReadOnlyList<Window> windows, ReadOnlySpan<float> predictions, int valuesPerFrame)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
-        ArgumentNullException.ThrowIfNull(windows);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerFrame);
-        if (windows.Count == 0)
-            throw new ArgumentException("At least one window is needed.", nameof(windows));
-        int windowLength = windows[0].Length;
-        long expected = (long)windows.Count * windowLength * valuesPerFrame;
-        if (predictions.Length != expected)
-            throw new ArgumentException(
-                $"Expected {windows.Count} windows × {windowLength} positions × {valuesPerFrame} values = {expected} "
-                + $"predictions; got {predictions.Length}.", nameof(predictions));
-
+        int windowLength = CheckLayout(frameCount, windows, predictions, valuesPerFrame);
         var sums = new double[(long)frameCount * valuesPerFrame];
         var counts = new int[frameCount];
         for (int w = 0; w < windows.Count; w++)
@@ -80,16 +69,9 @@ public static class WindowStitcher
             return Stitch(frameCount, windows, predictions, valuesPerFrame);
         if (protocol is not (InferenceProtocol.LastWindowWins or InferenceProtocol.NonOverlapping))
             throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Use OverlapAverage, NonOverlapping or LastWindowWins.");
-        ArgumentNullException.ThrowIfNull(windows);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerFrame);
-        if (windows.Count == 0)
-            throw new ArgumentException("At least one window is needed.", nameof(windows));
-        int windowLength = windows[0].Length;
-        long expected = (long)windows.Count * windowLength * valuesPerFrame;
-        if (predictions.Length != expected)
-            throw new ArgumentException(
-                $"Expected {windows.Count} windows × {windowLength} positions × {valuesPerFrame} values = {expected} "
-                + $"predictions; got {predictions.Length}.", nameof(predictions));
+        int windowLength = CheckLayout(frameCount, windows, predictions, valuesPerFrame);
+        if (windows.Any(w => w.Length != windowLength))
+            throw new ArgumentException($"All windows must have length {windowLength}.", nameof(windows));
         if (protocol == InferenceProtocol.NonOverlapping)
         {
             for (int w = 1; w < windows.Count; w++)
@@ -105,5 +87,22 @@ public static class WindowStitcher
             predictions.Slice(((w * windowLength) + position) * valuesPerFrame, valuesPerFrame).CopyTo(stitched.AsSpan(frame * valuesPerFrame, valuesPerFrame));
         }
         return stitched;
+    }
+
+    // The argument checks both stitchings share; returns the window length w.
+    private static int CheckLayout(int frameCount, IReadOnlyList<Window> windows, ReadOnlySpan<float> predictions, int valuesPerFrame)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frameCount);
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerFrame);
+        if (windows.Count == 0)
+            throw new ArgumentException("At least one window is needed.", nameof(windows));
+        int windowLength = windows[0].Length;
+        long expected = (long)windows.Count * windowLength * valuesPerFrame;
+        if (predictions.Length != expected)
+            throw new ArgumentException(
+                $"Expected {windows.Count} windows × {windowLength} positions × {valuesPerFrame} values = {expected} "
+                + $"predictions; got {predictions.Length}.", nameof(predictions));
+        return windowLength;
     }
 }

@@ -10,17 +10,7 @@ public sealed class CausalTemporalConvNetOptionsValidator : IValidateOptions<Cau
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = OptionsGuard.AnnotationFailures(options);
-        if (options.Channels is null || options.Channels.Count == 0)
-            failures.Add("CausalTemporalConvNetOptions.Channels is empty: give one output channel count per block, e.g. [768, 256, 128].");
-        else if (options.Channels.Any(c => c <= 0))
-            failures.Add($"CausalTemporalConvNetOptions.Channels [{string.Join(", ", options.Channels)}] holds a count below 1: every block needs at least 1 output channel.");
-        if (options.Dilations is { } dilations && options.Channels is { } channels)
-        {
-            if (dilations.Count != channels.Count)
-                failures.Add($"CausalTemporalConvNetOptions.Dilations has {dilations.Count} entries but Channels has {channels.Count}: give one dilation per block, or leave Dilations null for 1, 2, 4, ….");
-            if (dilations.Any(d => d <= 0))
-                failures.Add($"CausalTemporalConvNetOptions.Dilations [{string.Join(", ", dilations)}] holds a value below 1: every dilation must be at least 1.");
-        }
+        OptionsGuard.AddBlockFailures(failures, nameof(CausalTemporalConvNetOptions), options.Channels, options.Dilations, "[768, 256, 128]");
         return OptionsGuard.ToResult(failures);
     }
 }

@@ -247,6 +247,14 @@ public sealed class AuthorsTemporalModelTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
+    public void A_dilation_list_of_the_wrong_length_is_rejected_naming_the_causal_options()
+    {
+        var build = () => new CausalTemporalConvNet(new CausalTemporalConvNetOptions { Channels = [8, 8, 8], Dilations = [1, 2] });
+
+        build.Should().Throw<ArgumentException>().WithMessage("*CausalTemporalConvNetOptions.Dilations has 2 entries but Channels has 3: give one dilation per block*");
+    }
+
+    [Fact]
     public void A_head_with_the_wrong_output_count_for_the_task_is_rejected()
     {
         var options = AuthorsTemporalModelOptions.Tiny(AffectTask.ActionUnits);

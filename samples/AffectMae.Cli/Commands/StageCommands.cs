@@ -87,7 +87,7 @@ internal static class StageCommands
         return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
         {
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
-            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.BatchSize, Gaps = parse.GetValue(gaps) };
+            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps) };
             using var recognizer = AffectRecognizer.Load(
                 parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
                 parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);

@@ -1,4 +1,6 @@
 // The three ABAW tasks: the annotation sets AbawLayout reads (see ABAW_FORMATS.md) and the heads a model predicts.
+using AffectMae.Metrics;
+
 namespace AffectMae.Core.Data;
 
 /// <summary>
@@ -34,6 +36,18 @@ public static class AffectTasks
     /// <param name="tasks">A combination of tasks.</param>
     /// <returns>The tasks whose flag is set.</returns>
     public static IReadOnlyList<AffectTask> Split(AffectTask tasks) => [.. Each.Where(t => tasks.HasFlag(t))];
+
+    /// <summary>The values a frame of one task: 2 for valence/arousal, 8 expression classes, 12 action units.</summary>
+    /// <param name="task">ValenceArousal, Expression or ActionUnits (one task, not a combination).</param>
+    /// <returns>The count, from <see cref="AffectLabels"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="task"/> is not exactly one task.</exception>
+    public static int OutputCount(AffectTask task) => task switch
+    {
+        AffectTask.ValenceArousal => AffectLabels.ValenceArousalCount,
+        AffectTask.Expression => AffectLabels.ExpressionClassCount,
+        AffectTask.ActionUnits => AffectLabels.ActionUnitCount,
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Give exactly one task: ValenceArousal, Expression or ActionUnits."),
+    };
 
     /// <summary>Whether <paramref name="task"/> is exactly one of the three tasks.</summary>
     /// <param name="task">A task value.</param>

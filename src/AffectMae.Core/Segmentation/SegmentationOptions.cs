@@ -20,4 +20,8 @@ public sealed class SegmentationOptions
     /// <value>The default value is 200 (the paper's).</value>
     [Range(1, 1_000_000, ErrorMessage = "SegmentationOptions.Stride must be at least 1 frame; the paper uses 200.")]
     public int Stride { get; set; } = 200;
+
+    /// <summary>Whether the last windows are padded to cover every frame, or dropped when they would run past the end.</summary>
+    /// <value>The default value is <see cref="WindowTail.Pad"/> (the authors' training windows use <see cref="WindowTail.Drop"/>).</value>
+    public WindowTail Tail { get; set; } = WindowTail.Pad;
 }

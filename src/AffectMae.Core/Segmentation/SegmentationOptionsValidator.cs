@@ -14,6 +14,8 @@ public sealed class SegmentationOptionsValidator : IValidateOptions<Segmentation
         if (options.WindowLength > 0 && options.Stride > options.WindowLength)
             failures.Add($"SegmentationOptions.Stride ({options.Stride}) must not exceed WindowLength ({options.WindowLength}): the frames "
                 + "between windows would get no prediction. Lower Stride or raise WindowLength.");
+        if (!Enum.IsDefined(options.Tail))
+            failures.Add($"SegmentationOptions.Tail is {(int)options.Tail}; use Pad (every frame covered) or Drop (only windows that fit wholly).");
         return OptionsValidation.ToResult(failures);
     }
 }

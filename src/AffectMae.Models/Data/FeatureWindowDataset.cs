@@ -15,7 +15,9 @@ namespace AffectMae.Models.Data;
 /// s; it holds no frame, and a row of padding only would leave masked attention nothing to attend to. It is skipped in
 /// training and evaluation alike. To stitch predictions, lay them out by <see cref="Window.Index"/> over
 /// <see cref="Segment"/>(video), leave the rows of empty windows at zero, and call
-/// <see cref="WindowStitcher.Stitch"/>, which ignores padding positions.</para>
+/// <see cref="WindowStitcher"/>'s <c>Stitch</c>, which ignores padding positions.</para>
+/// <para><b>Training windows without the tail.</b> With a segmenter built with <see cref="WindowTail.Drop"/> (the
+/// authors' training windows) only the windows that fit wholly are items, and a video shorter than w gives none.</para>
 /// </remarks>
 public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureWindowBatch>
 {
@@ -61,7 +63,7 @@ public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureW
     /// <inheritdoc />
     public int Count => items.Length;
 
-    /// <summary>The full segmentation of video <paramref name="videoIndex"/>, empty windows included, for <see cref="WindowStitcher.Stitch"/>.</summary>
+    /// <summary>The segmentation of video <paramref name="videoIndex"/> by <see cref="Segmenter"/>, empty windows included, for <see cref="WindowStitcher"/>.</summary>
     /// <param name="videoIndex">Position of the video in <see cref="Videos"/>.</param>
     public IReadOnlyList<Window> Segment(int videoIndex) => Segmenter.Segment(videos[videoIndex].FrameCount);
 

@@ -1,5 +1,6 @@
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
@@ -15,8 +16,6 @@ public static class AffectMaeServiceCollectionExtensions
 {
     /// <summary>The configuration section every AffectMae setting lives under.</summary>
     public const string SectionName = "AffectMae";
-
-    private const string Configured = "AffectMae.Recipe.Configured";
 
     /// <summary>
     /// Registers the <see cref="AffectMaeRecipe"/> bound from <c>AffectMae:Recipe</c> (<c>Preset</c>, default
@@ -39,12 +38,11 @@ public static class AffectMaeServiceCollectionExtensions
         var recipeSection = root.GetSection(AffectMaeRecipe.SectionName);
 
         // The recipe as configured, unchecked: the parts read it, so each part is checked (and fails) on its own.
-        services.AddOptions<AffectMaeRecipe>(Configured)
-            .Configure(recipe => CopyProperties(RecipeJson.FromConfiguration(recipeSection, validate: false), recipe));
+        services.AddSingleton(_ => new ConfiguredRecipe(RecipeJson.FromConfiguration(recipeSection, validate: false)));
         services.AddOptions<AffectMaeRecipe>()
-            .Configure<IOptionsMonitor<AffectMaeRecipe>>((recipe, all) => CopyProperties(all.Get(Configured), recipe))
+            .Configure<ConfiguredRecipe>((recipe, configured) => CopyProperties(configured.Recipe, recipe))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AffectMaeRecipe>>(new NamedValidator<AffectMaeRecipe>(Options.Options.DefaultName, new AffectMaeRecipeValidator()));
+        services.AddSingleton<IValidateOptions<AffectMaeRecipe>, AffectMaeRecipeValidator>();
 
         Part(services, r => r.Segmentation, new SegmentationOptionsValidator());
         Part(services, r => r.Mae, new MaeViTOptionsValidator());
@@ -56,10 +54,10 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.SequenceModel.Tcn, new TemporalConvNetOptionsValidator());
         Part(services, r => r.SequenceModel.Transformer, new SegmentTransformerOptionsValidator());
         Part(services, r => r.SequenceModel.Heads, new TaskHeadsOptionsValidator());
-        Part(services, r => r.Inference, new AnnotationsValidator<InferenceOptions>());
+        Part(services, r => r.Inference, new InferenceOptionsValidator());
         foreach (string name in OptimizationBlocks.Names)
         {
-            services.AddOptions<OptimizationOptions>(name).Configure<IOptionsMonitor<AffectMaeRecipe>>((o, r) => CopyProperties(r.Get(Configured).Optimization[name], o));
+            services.AddOptions<OptimizationOptions>(name).Configure<ConfiguredRecipe>((o, r) => CopyProperties(r.Recipe.Optimization[name], o));
             services.AddSingleton<IValidateOptions<OptimizationOptions>>(new NamedValidator<OptimizationOptions>(name, new OptimizationOptionsValidator()));
         }
 
@@ -72,7 +70,7 @@ public static class AffectMaeServiceCollectionExtensions
     private static void Part<TOptions>(IServiceCollection services, Func<AffectMaeRecipe, TOptions> part, IValidateOptions<TOptions> validator)
         where TOptions : class
     {
-        services.AddOptions<TOptions>().Configure<IOptionsMonitor<AffectMaeRecipe>>((options, recipe) => CopyProperties(part(recipe.Get(Configured)), options));
+        services.AddOptions<TOptions>().Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
         services.AddSingleton(validator);
     }
 
@@ -99,4 +97,7 @@ public static class AffectMaeServiceCollectionExtensions
         public ValidateOptionsResult Validate(string? optionsName, TOptions options) =>
             optionsName == name ? inner.Validate(optionsName, options) : ValidateOptionsResult.Skip;
     }
+
+    // The recipe bound from configuration, before any check.
+    private sealed record ConfiguredRecipe(AffectMaeRecipe Recipe);
 }

@@ -18,11 +18,13 @@ public static class StateDictLoader
     /// <param name="strict">When true, any missing or unexpected key is an error; shape mismatches always are.</param>
     /// <param name="ignoredKeys">Keys (after the prefix is removed) that may be present without a place in the module.</param>
     /// <param name="source">What the tensors came from (a file name), for messages.</param>
+    /// <param name="knownProblems">Problems found before loading (e.g. while translating a checkpoint's keys), reported
+    /// in the same exception as the key and shape problems.</param>
     /// <returns>The missing keys and unexpected keys (empty when strict).</returns>
     /// <exception cref="InvalidDataException">Keys or shapes do not match; the message lists them all.</exception>
     public static (IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected) Load(
         nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string? prefix = null, bool strict = true,
-        IEnumerable<string>? ignoredKeys = null, string source = "state dict")
+        IEnumerable<string>? ignoredKeys = null, string source = "state dict", IEnumerable<string>? knownProblems = null)
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -42,7 +44,7 @@ public static class StateDictLoader
             .Select(kv => $"{kv.Key}: {source} has [{string.Join(", ", kv.Value.shape)}], module has [{string.Join(", ", target[kv.Key].shape)}]")
             .ToList();
 
-        var problems = new List<string>();
+        var problems = new List<string>(knownProblems ?? []);
         if (strict && missing.Count > 0) problems.Add("missing keys: " + string.Join(", ", missing));
         if (strict && unexpected.Count > 0) problems.Add("unexpected keys: " + string.Join(", ", unexpected));
         if (mismatched.Count > 0) problems.Add("shape mismatches: " + string.Join("; ", mismatched));
@@ -59,11 +61,14 @@ public static class StateDictLoader
         return (missing, unexpected);
     }
 
-    /// <summary>Loads a safetensors file into <paramref name="module"/>; see <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string?, bool, IEnumerable{string}?, string)"/>.</summary>
+    /// <summary>
+    /// Loads a safetensors file or a PyTorch <c>torch.save</c> state dict (<see cref="TensorFile"/>) into
+    /// <paramref name="module"/>; see <see cref="Load(nn.Module, IReadOnlyDictionary{string, Tensor}, string?, bool, IEnumerable{string}?, string, IEnumerable{string}?)"/>.
+    /// </summary>
     public static (IReadOnlyList<string> Missing, IReadOnlyList<string> Unexpected) LoadFile(
         nn.Module module, string path, string? prefix = null, bool strict = true, IEnumerable<string>? ignoredKeys = null)
     {
-        var tensors = SafeTensors.Load(path);
+        var tensors = TensorFile.Load(path);
         try
         {
             return Load(module, tensors, prefix, strict, ignoredKeys, path);

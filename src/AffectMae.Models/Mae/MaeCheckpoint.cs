@@ -6,57 +6,114 @@ using static TorchSharp.torch;
 namespace AffectMae.Models.Mae;
 
 /// <summary>
-/// Loads MAE weights (official checkpoints converted to safetensors, or our own) into <see cref="MaeViT"/> and
-/// <see cref="MaeClassifier"/>: unwraps a <c>model.</c> prefix, resamples <c>pos_embed</c> to the model's grid, and
-/// checks the missing and unexpected keys against an explicit allow-list.
+/// Loads MAE weights into <see cref="MaeViT"/> and <see cref="MaeClassifier"/>, from PyTorch <c>.pth</c> files as
+/// published (official MAE, FuxiVirtualHuman/MAE-Face, <c>models_vit</c> fine-tuning checkpoints; the weights under
+/// <c>checkpoint['model']</c>, read by <see cref="PyTorchFile"/> without Python) or from safetensors (converted
+/// checkpoints, our own). Unwraps the <c>model</c> entry or a <c>model.</c> prefix, resamples <c>pos_embed</c> to the
+/// model's grid, and checks the missing and unexpected keys against an explicit allow-list.
 /// </summary>
 public static class MaeCheckpoint
 {
-    private static readonly string[] ClassifierOnlyKeys = ["fc_norm.weight", "fc_norm.bias", "head.weight", "head.bias"];
+    private const string ModelEntry = "model";
+    private static readonly string[] HeadKeys = ["head.weight", "head.bias"];
+    private static readonly string[] NormKeys = ["norm.weight", "norm.bias"];
+    private static readonly string[] FcNormKeys = ["fc_norm.weight", "fc_norm.bias"];
 
-    /// <summary>Loads a full pre-training checkpoint into <paramref name="model"/>; every key must match.</summary>
+    /// <summary>Loads a full pre-training checkpoint (<c>.pth</c> or safetensors) into <paramref name="model"/>; every key must match.</summary>
+    /// <param name="model">The MAE.</param>
+    /// <param name="path">An official <c>mae_pretrain_*.pth</c> (or a training checkpoint holding one), MAE-Face, or safetensors with the same keys.</param>
+    /// <exception cref="InvalidDataException">The file is damaged, or keys or shapes differ; the message names the file and lists them.</exception>
+    /// <exception cref="UnsafePickleException">The PyTorch file names a Python global outside <see cref="PyTorchFile.AllowedGlobals"/>.</exception>
     public static void LoadPretraining(MaeViT model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var checkpoint = new TensorSet(SafeTensors.Load(path));
-        var tensors = Unwrap(checkpoint.Tensors);
-        StateDictLoader.Load(model, tensors, strict: true, source: path);
+        using var checkpoint = new TensorSet(TensorFile.Load(path, ModelEntry));
+        StateDictLoader.Load(model, Unwrap(checkpoint.Tensors), strict: true, source: path);
     }
 
-    /// <summary>Loads the encoder of a pre-training checkpoint file into a classifier; see the dictionary overload.</summary>
+    /// <summary>Loads the encoder of a pre-training checkpoint file (<c>.pth</c> or safetensors) into a classifier; see the dictionary overload.</summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="path">An MAE pre-training checkpoint.</param>
+    /// <exception cref="InvalidDataException">Keys or shapes do not fit; the message names the file and lists them.</exception>
+    /// <exception cref="UnsafePickleException">The PyTorch file names a Python global outside <see cref="PyTorchFile.AllowedGlobals"/>.</exception>
     public static void LoadPretrainedEncoder(MaeClassifier model, string path)
     {
-        using var checkpoint = new TensorSet(SafeTensors.Load(path));
+        using var checkpoint = new TensorSet(TensorFile.Load(path, ModelEntry));
         LoadPretrainedEncoder(model, checkpoint.Tensors, path);
     }
 
     /// <summary>
-    /// Loads the encoder of a pre-trained MAE into a classifier. Decoder keys (<c>decoder_*</c>, <c>mask_token</c>)
-    /// and the pre-training <c>norm</c> are dropped on purpose; the only keys allowed to be missing are the new
-    /// <c>fc_norm</c> and <c>head</c>. <c>pos_embed</c> is resampled when the checkpoint's grid differs.
+    /// Loads the encoder of a pre-trained MAE into a classifier, as MAE's <c>main_finetune.py</c> does. Decoder keys
+    /// (<c>decoder_*</c>, <c>mask_token</c>) are dropped on purpose. With mean pooling the pre-training <c>norm</c> is
+    /// dropped too and the only keys allowed to be missing are the new <c>fc_norm</c> and <c>head</c>; with class-token
+    /// pooling <c>norm</c> is kept and only <c>head</c> may be missing. <c>pos_embed</c> is resampled when the
+    /// checkpoint's grid differs.
     /// </summary>
     /// <exception cref="InvalidDataException">Any other key is missing or unexpected, or a shape differs.</exception>
     public static void LoadPretrainedEncoder(MaeClassifier model, IReadOnlyDictionary<string, Tensor> checkpoint, string source = "checkpoint")
     {
         ArgumentNullException.ThrowIfNull(model);
+        bool classToken = model.Options.Encoder.Pooling == FeaturePooling.ClassToken;
         var tensors = Unwrap(checkpoint)
-            .Where(kv => !MaeViT.IsDecoderKey(kv.Key) && kv.Key is not ("norm.weight" or "norm.bias"))
+            .Where(kv => !MaeViT.IsDecoderKey(kv.Key) && (classToken || !NormKeys.Contains(kv.Key)))
             .ToDictionary();
-        using var resampled = tensors.TryGetValue("pos_embed", out var pos) ? InterpolatePosEmbed(pos, model.Options.Encoder.GridSize) : null;
-        if (resampled is not null) tensors["pos_embed"] = resampled;
+        using var resampled = Resample(tensors, model);
 
+        string[] allowedMissing = classToken ? HeadKeys : [.. FcNormKeys, .. HeadKeys];
         var (missing, unexpected) = StateDictLoader.Load(model, tensors, strict: false, source: source);
-        if (unexpected.Count > 0 || !missing.ToHashSet().SetEquals(ClassifierOnlyKeys))
+        if (unexpected.Count > 0 || !missing.ToHashSet().SetEquals(allowedMissing))
             throw new InvalidDataException(
-                $"{source} is not an MAE encoder checkpoint for this model: expected only {string.Join(", ", ClassifierOnlyKeys)} "
+                $"{source} is not an MAE encoder checkpoint for this model: expected only {string.Join(", ", allowedMissing)} "
                 + $"to be missing; missing: [{string.Join(", ", missing)}]; unexpected: [{string.Join(", ", unexpected)}].");
+    }
+
+    /// <summary>
+    /// Loads a fine-tuned <c>models_vit</c> checkpoint (<c>.pth</c> or safetensors) into a classifier: encoder, final
+    /// LayerNorm and, unless <paramref name="loadHead"/> is false, the classification head; every other key must match.
+    /// A checkpoint fine-tuned with global pooling holds <c>fc_norm</c> and needs mean pooling; one fine-tuned with the
+    /// class token holds <c>norm</c> and needs <see cref="FeaturePooling.ClassToken"/>.
+    /// </summary>
+    /// <param name="model">The classifier.</param>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="loadHead">False to keep the model's own head (e.g. an ImageNet checkpoint's 1000-class head when the
+    /// model predicts 8 expressions, or features only).</param>
+    /// <exception cref="InvalidDataException">The pooling does not fit the checkpoint, or keys or shapes differ; the message says what to change.</exception>
+    /// <exception cref="UnsafePickleException">The PyTorch file names a Python global outside <see cref="PyTorchFile.AllowedGlobals"/>.</exception>
+    public static void LoadFineTuned(MaeClassifier model, string path, bool loadHead = true)
+    {
+        using var checkpoint = new TensorSet(TensorFile.Load(path, ModelEntry));
+        LoadFineTuned(model, checkpoint.Tensors, path, loadHead);
+    }
+
+    /// <summary>Loads a fine-tuned <c>models_vit</c> state dict into a classifier; see <see cref="LoadFineTuned(MaeClassifier, string, bool)"/>.</summary>
+    /// <exception cref="InvalidDataException">The pooling does not fit the checkpoint, or keys or shapes differ; the message says what to change.</exception>
+    public static void LoadFineTuned(MaeClassifier model, IReadOnlyDictionary<string, Tensor> checkpoint, string source = "checkpoint", bool loadHead = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var tensors = Unwrap(checkpoint);
+        var pooling = model.Options.Encoder.Pooling;
+        if (tensors.ContainsKey(FcNormKeys[0]) && pooling == FeaturePooling.ClassToken)
+            throw new InvalidDataException($"{source} was fine-tuned with global pooling (it holds fc_norm): build the classifier with Encoder.Pooling = FeaturePooling.MeanPatchTokens.");
+        if (!tensors.ContainsKey(FcNormKeys[0]) && tensors.ContainsKey(NormKeys[0]) && pooling == FeaturePooling.MeanPatchTokens)
+            throw new InvalidDataException($"{source} was fine-tuned on the class token (it holds norm, no fc_norm): build the classifier with Encoder.Pooling = FeaturePooling.ClassToken, "
+                + "or load it as a pre-trained encoder with LoadPretrainedEncoder.");
+        using var resampled = Resample(tensors, model);
+        if (loadHead)
+        {
+            StateDictLoader.Load(model, tensors, strict: true, source: source);
+            return;
+        }
+        var (missing, unexpected) = StateDictLoader.Load(model, tensors, strict: false, ignoredKeys: HeadKeys, source: source);
+        var missingBesidesHead = missing.Except(HeadKeys).ToList();
+        if (missingBesidesHead.Count > 0 || unexpected.Count > 0)
+            throw new InvalidDataException($"Cannot load {source} into {model.GetName()} (head left out): missing keys: [{string.Join(", ", missingBesidesHead)}]; unexpected keys: [{string.Join(", ", unexpected)}].");
     }
 
     /// <summary>Removes the <c>model.</c> prefix that MAE's training script saves weights under, when every key has it.</summary>
     public static Dictionary<string, Tensor> Unwrap(IReadOnlyDictionary<string, Tensor> checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        const string prefix = "model.";
+        const string prefix = ModelEntry + ".";
         bool wrapped = checkpoint.Count > 0 && checkpoint.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal));
         return checkpoint.ToDictionary(kv => wrapped ? kv.Key[prefix.Length..] : kv.Key, kv => kv.Value);
     }
@@ -81,13 +138,18 @@ public static class MaeCheckpoint
         return scope.MoveToOuter(cat([posEmbed[.., ..1], rows], 1));
     }
 
+    // Replaces pos_embed by a copy resampled to the model's grid when the grids differ; the caller disposes the copy.
+    private static Tensor? Resample(Dictionary<string, Tensor> tensors, MaeClassifier model)
+    {
+        var resampled = tensors.TryGetValue("pos_embed", out var pos) ? InterpolatePosEmbed(pos, model.Options.Encoder.GridSize) : null;
+        if (resampled is not null) tensors["pos_embed"] = resampled;
+        return resampled;
+    }
+
     private sealed class TensorSet(Dictionary<string, Tensor> tensors) : IDisposable
     {
         public Dictionary<string, Tensor> Tensors { get; } = tensors;
 
-        public void Dispose()
-        {
-            foreach (var tensor in Tensors.Values) tensor.Dispose();
-        }
+        public void Dispose() => TensorFile.DisposeAll(Tensors);
     }
 }

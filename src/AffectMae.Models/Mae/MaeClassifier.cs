@@ -10,8 +10,11 @@ using static TorchSharp.torch.nn;
 namespace AffectMae.Models.Mae;
 
 /// <summary>
-/// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)). After fine-tuning on the 8
-/// expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal model.
+/// The MAE encoder with a classification head: logits = head(LN(mean of patch tokens)), or head(LN(class token)) with
+/// <see cref="FeaturePooling.ClassToken"/> pooling (<see cref="MaeViTOptions.Pooling"/> of the encoder options). After
+/// fine-tuning on the 8 expressions, <see cref="ExtractFeatures"/> is the per-frame feature extractor of the temporal
+/// model. Keys as <c>models_vit.VisionTransformer</c>: with mean pooling the final LayerNorm is <c>fc_norm</c> (and there
+/// is no <c>norm</c>), with the class token it is <c>norm</c>.
 /// </summary>
 public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtractor
 {
@@ -19,23 +22,29 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
     private readonly Parameter cls_token;
     private readonly Parameter pos_embed;   // trained during fine-tuning, as in the official recipe
     private readonly ModuleList<Block> blocks;
-    private readonly LayerNorm fc_norm;
+    private readonly LayerNorm? fc_norm;     // mean pooling (models_vit global_pool=True); null with the class token
+    private readonly LayerNorm? norm;        // class-token pooling (global_pool=False); null with mean pooling
     private readonly Dropout head_drop;      // parameter-free, kept as a field so forward names every step
     private readonly Linear head;
+
+    private readonly MaeClassifierOptions options;
 
     /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string)"/>.</summary>
     public MaeClassifier(MaeClassifierOptions? options = null, Device? device = null) : base(nameof(MaeClassifier))
     {
-        Options = OptionsValidation.ValidatedCopy(new MaeClassifierOptionsValidator(), options ?? new MaeClassifierOptions(), nameof(options));
-        var o = Options.Encoder;
+        this.options = options = OptionsValidation.ValidatedCopy(new MaeClassifierOptionsValidator(), options ?? new MaeClassifierOptions(), nameof(options));
+        var o = options.Encoder;
 
         patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
         cls_token = Parameter(zeros(1, 1, o.EmbedDim));
         pos_embed = Parameter(SinCosPositionEmbedding.Table2D(o.EmbedDim, o.GridSize, withClsToken: true).unsqueeze(0));
         blocks = new ModuleList<Block>(Enumerable.Range(0, o.Depth).Select(_ => new Block(o.EmbedDim, o.NumHeads, o.MlpRatio, o.LayerNormEps)).ToArray());
-        fc_norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
-        head_drop = Dropout(Options.HeadDropout);
-        head = Linear(o.EmbedDim, Options.NumClasses);
+        if (o.Pooling == FeaturePooling.ClassToken)
+            norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
+        else
+            fc_norm = LayerNorm(o.EmbedDim, o.LayerNormEps);
+        head_drop = Dropout(options.HeadDropout);
+        head = Linear(o.EmbedDim, options.NumClasses);
 
         RegisterComponents();
         using (no_grad())
@@ -49,27 +58,30 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
     }
 
     /// <summary>The sizes this model was built with.</summary>
-    public MaeClassifierOptions Options { get; }
+    public MaeClassifierOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Feature size D of <see cref="ExtractFeatures"/>: the encoder width.</summary>
-    public int FeatureDim => Options.Encoder.EmbedDim;
+    public int FeatureDim => options.Encoder.EmbedDim;
 
     /// <summary>Expression logits [N, classes] for images [N, C, H, W].</summary>
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var features = ExtractFeatures(images);                          // LN(mean of patch tokens)  [N, D]
+        var features = ExtractFeatures(images);                          // LN(mean of patch tokens) or LN(cls)  [N, D]
         return scope.MoveToOuter(head.call(head_drop.call(features)));   // logits                    [N, classes]
     }
 
-    /// <summary>The frame feature: LN(mean of the patch tokens) from the full (unmasked) encoder, [N, D].</summary>
+    /// <summary>The frame feature from the full (unmasked) encoder: LN(mean of the patch tokens), or LN(class token), [N, D].</summary>
     public Tensor ExtractFeatures(Tensor images)
     {
         using var scope = NewDisposeScope();
         var x = VitStem.EmbedPatches(patch_embed, pos_embed, images);
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
-        return scope.MoveToOuter(fc_norm.call(x[.., 1..].mean([1L])));  // global pool without cls token
+        var features = fc_norm is not null
+            ? fc_norm.call(x[.., 1..].mean([1L]))                        // global pool without cls token  [N, D]
+            : norm!.call(x[.., 0]);                                      // the class token  [N, D]
+        return scope.MoveToOuter(features);
     }
 
     /// <summary>
@@ -80,7 +92,7 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
     /// </summary>
     public IReadOnlyList<AdamW.ParamGroup> ParameterGroups(double baseLearningRate, double weightDecay)
     {
-        int depth = Options.Encoder.Depth, top = depth + 1;
+        int depth = options.Encoder.Depth, top = depth + 1;
         var groups = new SortedDictionary<(int Layer, bool Decay), List<Parameter>>();
         foreach (var (name, parameter) in named_parameters())
         {
@@ -94,7 +106,7 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
         }
         return groups.Select(g => new AdamW.ParamGroup(g.Value, new AdamW.Options
         {
-            LearningRate = baseLearningRate * Math.Pow(Options.LayerDecay, top - g.Key.Layer),
+            LearningRate = baseLearningRate * Math.Pow(options.LayerDecay, top - g.Key.Layer),
             weight_decay = g.Key.Decay ? weightDecay : 0.0,
         })).ToList();
     }

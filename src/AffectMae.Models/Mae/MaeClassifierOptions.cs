@@ -11,10 +11,10 @@ namespace AffectMae.Models.Mae;
 /// </summary>
 public sealed class MaeClassifierOptions
 {
-    /// <summary>The configuration section of these options within the recipe (<c>AffectMae:Recipe:Classifier</c>).</summary>
-    public const string SectionName = "Classifier";
-
-    /// <summary>Encoder sizes (the decoder sizes are ignored). <value>The default value is ViT-B/16.</value></summary>
+    /// <summary>
+    /// Encoder sizes (the decoder sizes are ignored) and the feature pooling (<see cref="MaeViTOptions.Pooling"/>: mean of
+    /// the patch tokens then <c>fc_norm</c>, or the class token through <c>norm</c>). <value>The default value is ViT-B/16 with mean pooling.</value>
+    /// </summary>
     public MaeViTOptions Encoder { get; set; } = MaeViTOptions.Base16Dec512D8;
 
     /// <summary>Output classes. <value>The default value is 8 (Neutral, Anger, Disgust, Fear, Happiness, Sadness, Surprise, Other).</value></summary>

@@ -32,13 +32,15 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     private readonly LayerNorm decoder_norm;
     private readonly Linear decoder_pred;          // decoder to patch pixels
 
+    private readonly MaeViTOptions options;
+
     /// <summary>Builds the model with MAE's initialisation.</summary>
     /// <param name="options">Sizes; <see cref="MaeViTOptions.Base16Dec512D8"/> when null.</param>
     /// <param name="device">Where the parameters live; CPU when null.</param>
     public MaeViT(MaeViTOptions? options = null, Device? device = null) : base(nameof(MaeViT))
     {
-        Options = OptionsValidation.ValidatedCopy(new MaeViTOptionsValidator(), options ?? MaeViTOptions.Base16Dec512D8, nameof(options));
-        var o = Options;
+        this.options = options = OptionsValidation.ValidatedCopy(new MaeViTOptionsValidator(), options ?? MaeViTOptions.Base16Dec512D8, nameof(options));
+        var o = options;
 
         patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
         cls_token = Parameter(zeros(1, 1, o.EmbedDim));
@@ -59,10 +61,10 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     }
 
     /// <summary>The sizes this model was built with.</summary>
-    public MaeViTOptions Options { get; }
+    public MaeViTOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Feature size D of <see cref="ExtractFeatures"/>: the encoder width.</summary>
-    public int FeatureDim => Options.EmbedDim;
+    public int FeatureDim => options.EmbedDim;
 
     /// <summary>Number of patches L.</summary>
     public int PatchCount => patch_embed.PatchCount;
@@ -80,7 +82,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     /// <summary>Pre-training loss for a batch with <see cref="MaeViTOptions.MaskRatio"/> of the patches removed; see <see cref="Forward"/>.</summary>
     public override Tensor forward(Tensor images)
     {
-        var (loss, pred, mask) = Forward(images, Options.MaskRatio);
+        var (loss, pred, mask) = Forward(images, options.MaskRatio);
         pred.Dispose();
         mask.Dispose();
         return loss;
@@ -143,7 +145,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     {
         using var scope = NewDisposeScope();
         var target = Patchify(images);                                      // [N, L, p*p*C]
-        if (Options.NormPixLoss)
+        if (options.NormPixLoss)
         {
             var mean = target.mean([-1L], keepdim: true);
             var variance = target.var(-1L, unbiased: true, keepdim: true);
@@ -185,7 +187,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     /// <summary>Images [N, C, H, W] → patches [N, L, p·p·C], pixel order (p, q, c) within a patch as in MAE.</summary>
     public Tensor Patchify(Tensor images)
     {
-        int p = Options.PatchSize, h = Options.GridSize, c = Options.InChannels;
+        int p = options.PatchSize, h = options.GridSize, c = options.InChannels;
         using var scope = NewDisposeScope();
         var x = images.reshape(images.shape[0], c, h, p, h, p);
         x = einsum("nchpwq->nhwpqc", x);
@@ -195,7 +197,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     /// <summary>Patches [N, L, p·p·C] → images [N, C, H, W]; the inverse of <see cref="Patchify"/>.</summary>
     public Tensor Unpatchify(Tensor patches)
     {
-        int p = Options.PatchSize, h = Options.GridSize, c = Options.InChannels;
+        int p = options.PatchSize, h = options.GridSize, c = options.InChannels;
         if (patches.dim() != 3 || patches.shape[1] != h * h || patches.shape[2] != p * p * c)
             throw new ArgumentException($"Expected patches [N, {h * h}, {p * p * c}]; got [{string.Join(", ", patches.shape)}].", nameof(patches));
         using var scope = NewDisposeScope();
@@ -215,7 +217,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
         var x = VitStem.EmbedPatches(patch_embed, pos_embed, images);
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
-        var features = Options.Pooling == FeaturePooling.ClassToken
+        var features = options.Pooling == FeaturePooling.ClassToken
             ? norm.call(x)[.., 0]
             : norm.call(x[.., 1..].mean([1L]));
         return scope.MoveToOuter(features);

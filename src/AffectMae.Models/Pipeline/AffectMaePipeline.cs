@@ -124,7 +124,7 @@ public sealed class AffectMaePipeline
         ArgumentNullException.ThrowIfNull(data);
         Run.UseRecipe(Recipe);
         using var bundle = EncoderBundle.Load(RequireBundle(Run.EncoderModel(encoder), TrainingStageOf(encoder)), Device);
-        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.BatchSize), new FeatureCache(Run.Features(encoder)), logger);
+        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), logger);
         return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken);
     }
 
@@ -178,7 +178,7 @@ public sealed class AffectMaePipeline
     {
         ArgumentNullException.ThrowIfNull(variant);
         using var recognizer = AffectRecognizer.Load(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)), RequireTemporal(variant), Device,
-            options ?? new AffectRecognizerOptions { BatchSize = Recipe.Inference.BatchSize, WindowBatchSize = Recipe.Optimization.Temporal.BatchSize });
+            options ?? new AffectRecognizerOptions { BatchSize = Recipe.Inference.EncoderBatchSize, WindowBatchSize = Recipe.Optimization.Temporal.BatchSize });
         return recognizer.PredictFolder(framesFolder, cancellationToken);
     }
 

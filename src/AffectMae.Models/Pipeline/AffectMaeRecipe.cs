@@ -3,6 +3,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Temporal;
@@ -109,7 +110,7 @@ public sealed class AffectMaeRecipe
                     FineTuning = new OptimizationOptions { LearningRate = 1e-3, Epochs = 12, WarmupEpochs = 1, BatchSize = 64, WeightDecay = 0.05 },
                     Temporal = new OptimizationOptions { LearningRate = 5e-4, Epochs = 30, WarmupEpochs = 1, BatchSize = 8, WeightDecay = 1e-5 },
                 },
-                Inference = new InferenceOptions { BatchSize = 128 },
+                Inference = new InferenceOptions { EncoderBatchSize = 128 },
             };
         }
     }

@@ -1,5 +1,6 @@
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
@@ -27,7 +28,7 @@ public sealed class AffectMaeRecipeValidator : IValidateOptions<AffectMaeRecipe>
         failures.AddRange(OptionsValidation.NestedFailures(new AnnotationsValidator<FrameSamplingOptions>(), options.Sampling, "Recipe.Sampling"));
         failures.AddRange(OptionsValidation.NestedFailures(new SegmentationOptionsValidator(), options.Segmentation, "Recipe.Segmentation"));
         failures.AddRange(OptionsValidation.NestedFailures(new AffectSequenceModelOptionsValidator(), options.SequenceModel, "Recipe.SequenceModel"));
-        failures.AddRange(OptionsValidation.NestedFailures(new AnnotationsValidator<InferenceOptions>(), options.Inference, "Recipe.Inference"));
+        failures.AddRange(OptionsValidation.NestedFailures(new InferenceOptionsValidator(), options.Inference, "Recipe.Inference"));
         if (options.Optimization is null)
             failures.Add("Recipe.Optimization must be set (Pretraining, FineTuning, Temporal).");
         else

@@ -1,4 +1,5 @@
 // Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace AffectMae.Models.Temporal;
 /// <c>input_proj</c> linear layer maps the features to the model width when they differ.
 /// State-dict keys: <c>tcn.*</c>, <c>input_proj.*</c>, <c>transformer.*</c>, <c>heads.*</c> (only the parts in use).
 /// </summary>
-public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredictions>
+public sealed class AffectSequenceModel : TemporalAffectModel
 {
     // ---- temporal encoder ----
     private readonly TemporalConvNet? tcn;           // null when UseTcn is false
@@ -22,13 +23,16 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
     // ---- task heads ----
     private readonly TaskHeads heads;
 
+    private readonly AffectSequenceModelOptions options;
+
     /// <summary>Builds the model; move it to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Configuration; checked by <see cref="AffectSequenceModelOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid or do not fit together; the message says what to change.</exception>
     public AffectSequenceModel(AffectSequenceModelOptions options) : base(nameof(AffectSequenceModel))
     {
-        Options = options = OptionsValidation.ValidatedCopy(new AffectSequenceModelOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new AffectSequenceModelOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
+        Tasks = options.Heads.Tasks;
         int width = options.Transformer.DModel;
 
         tcn = options.UseTcn ? new TemporalConvNet(options.Tcn) : null;
@@ -38,11 +42,17 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
         RegisterComponents();
     }
 
-    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
-    public AffectSequenceModelOptions Options { get; }
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public AffectSequenceModelOptions Options => OptionsValidation.Copy(options);
 
-    /// <summary>Feature size D of one input frame.</summary>
-    public int InputDim { get; }
+    /// <inheritdoc />
+    public override int InputDim { get; }
+
+    /// <inheritdoc />
+    public override AffectTask Tasks { get; }
+
+    /// <inheritdoc />
+    public override bool BoundsValenceArousal => true;
 
     /// <summary>Predicts every frame of a batch of windows.</summary>
     /// <param name="x">MAE frame features [B, T, D].</param>

@@ -46,6 +46,12 @@ public sealed class DilatedConv1d : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The kernel, [C_out, C_in, k] (state-dict key <c>weight</c>).</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The bias, [C_out] (state-dict key <c>bias</c>).</summary>
+    public Parameter Bias => bias;
+
     /// <summary>Kernel size k.</summary>
     public long KernelSize { get; }
 
@@ -55,14 +61,30 @@ public sealed class DilatedConv1d : Module<Tensor, Tensor>
     /// <summary>Convolves channel-first frames.</summary>
     /// <param name="x">[B, C_in, T].</param>
     /// <returns>[B, C_out, T + left + right − d·(k − 1)].</returns>
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Convolve(x, weight, bias, Dilation, left, right);
+
+    /// <summary>The convolution of <paramref name="x"/> with given weights, e.g. weight-normed ones (<see cref="WeightNormConv1d"/>).</summary>
+    /// <param name="x">[B, C_in, T].</param>
+    /// <param name="weight">[C_out, C_in, k].</param>
+    /// <param name="bias">[C_out], or null.</param>
+    /// <param name="dilation">d.</param>
+    /// <param name="padLeft">Zeros before the first frame.</param>
+    /// <param name="padRight">Zeros after the last frame.</param>
+    /// <returns>[B, C_out, T + padLeft + padRight − d·(k − 1)].</returns>
+    public static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, long dilation, long padLeft, long padRight)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
         using var scope = NewDisposeScope();
-        var padded = left + right > 0 ? functional.pad(x, [left, right]) : x;              // zeros around the frames  [B, C_in, T']
-        long length = padded.shape[2] - Dilation * (KernelSize - 1);
-        var y = bias.view(1, -1, 1);                                                       // b  [1, C_out, 1]
-        for (long j = 0; j < KernelSize; j++)
-            y = y + matmul(weight[.., .., j], padded.narrow(2, j * Dilation, length));   // + Wⱼ x[t + j·d]  [B, C_out, T_out]
-        return scope.MoveToOuter(y);
+        long taps = weight.shape[2];
+        var padded = padLeft + padRight > 0 ? functional.pad(x, [padLeft, padRight]) : x;   // zeros around the frames  [B, C_in, T']
+        long length = padded.shape[2] - dilation * (taps - 1);
+        Tensor? y = bias?.view(1, -1, 1);                                                    // b  [1, C_out, 1]
+        for (long j = 0; j < taps; j++)
+        {
+            var tap = matmul(weight[.., .., j], padded.narrow(2, j * dilation, length));   // Wⱼ x[t + j·d]  [B, C_out, T_out]
+            y = y is null ? tap : y + tap;
+        }
+        return scope.MoveToOuter(y!);
     }
 }

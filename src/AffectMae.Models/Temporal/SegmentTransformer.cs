@@ -20,12 +20,14 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
     private readonly Dropout dropout;              // parameter-free, but a field so train()/eval() reach it
     private readonly TransformerEncoder encoder;   // sequence-first  [T, B, D]
 
+    private readonly SegmentTransformerOptions options;
+
     /// <summary>Builds the transformer; move it to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Sizes; checked by <see cref="SegmentTransformerOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public SegmentTransformer(SegmentTransformerOptions options) : base(nameof(SegmentTransformer))
     {
-        Options = options = OptionsValidation.ValidatedCopy(new SegmentTransformerOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new SegmentTransformerOptionsValidator(), options, nameof(options));
         DModel = options.DModel;
         MaxLength = options.MaxLength;
 
@@ -36,8 +38,8 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
-    public SegmentTransformerOptions Options { get; }
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public SegmentTransformerOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Model width D.</summary>
     public int DModel { get; }
@@ -60,15 +62,8 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var h = x + pos_encoding.narrow(0, 0, frames);                          // h = x + PE[:T]  [B, T, D]
         h = dropout.call(h).transpose(0, 1);                                    // sequence first  [T, B, D]
-        var padding = valid is null ? null : KeyPaddingMask(valid);             // true = ignore as key  [B, T]
+        var padding = valid is null ? null : SequenceChecks.KeyPaddingMask(valid);   // true = ignore as key  [B, T]
         h = encoder.call(h, null, padding);                                     // h = Encoder(h; keys = valid frames)  [T, B, D]
         return scope.MoveToOuter(h.transpose(0, 1).contiguous());               // back to batch first  [B, T, D]
     }
-
-    /// <summary>
-    /// ~valid, except that a window with no valid frame at all masks nothing (otherwise softmax over no keys gives NaN;
-    /// such a window's outputs are all padding anyway).
-    /// </summary>
-    private static Tensor KeyPaddingMask(Tensor valid) =>
-        valid.logical_not().logical_and(valid.any(1, keepdim: true));           // [B, T]
 }

@@ -23,4 +23,14 @@ internal static class SequenceChecks
         if (valid.dim() != 2 || valid.shape[0] != x.shape[0] || valid.shape[1] != x.shape[1])
             throw new ArgumentException($"valid has shape [{string.Join(", ", valid.shape)}] but x has {x.shape[0]} windows of {x.shape[1]} frames: valid must be [{x.shape[0]}, {x.shape[1]}].", nameof(valid));
     }
+
+    /// <summary>
+    /// The key padding mask of a transformer, true where a frame must not be attended to: ~valid, except that a window
+    /// with no valid frame at all masks nothing (otherwise softmax over no keys gives NaN; such a window's outputs are
+    /// all padding anyway).
+    /// </summary>
+    /// <param name="valid">Bool [B, T], true for a real frame.</param>
+    /// <returns>Bool [B, T].</returns>
+    public static Tensor KeyPaddingMask(Tensor valid) =>
+        valid.logical_not().logical_and(valid.any(1, keepdim: true));           // [B, T]
 }

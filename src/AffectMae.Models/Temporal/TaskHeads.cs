@@ -17,12 +17,14 @@ public sealed class TaskHeads : Module<Tensor, AffectPredictions>
     private readonly HeadMlp? expr;   // null when Expression is not selected
     private readonly HeadMlp? au;     // null when ActionUnits is not selected
 
+    private readonly TaskHeadsOptions options;
+
     /// <summary>Builds the selected heads; move them to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Sizes and tasks; checked by <see cref="TaskHeadsOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public TaskHeads(TaskHeadsOptions options) : base(nameof(TaskHeads))
     {
-        Options = options = OptionsValidation.ValidatedCopy(new TaskHeadsOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new TaskHeadsOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
         Tasks = options.Tasks;
 
@@ -34,8 +36,8 @@ public sealed class TaskHeads : Module<Tensor, AffectPredictions>
         RegisterComponents();
     }
 
-    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
-    public TaskHeadsOptions Options { get; }
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public TaskHeadsOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Width D of the tokens the heads read.</summary>
     public int InputDim { get; }

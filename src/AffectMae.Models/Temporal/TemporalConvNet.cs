@@ -16,12 +16,14 @@ public sealed class TemporalConvNet : Module<Tensor, Tensor?, Tensor>
 {
     private readonly ModuleList<TemporalBlock> network;
 
+    private readonly TemporalConvNetOptions options;
+
     /// <summary>Builds the network; move it to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Sizes; checked by <see cref="TemporalConvNetOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public TemporalConvNet(TemporalConvNetOptions options) : base(nameof(TemporalConvNet))
     {
-        Options = options = OptionsValidation.ValidatedCopy(new TemporalConvNetOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new TemporalConvNetOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
         OutputDim = options.Channels[^1];
 
@@ -35,8 +37,8 @@ public sealed class TemporalConvNet : Module<Tensor, Tensor?, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The options this module was built with (a copy: changing the caller's object changes nothing).</summary>
-    public TemporalConvNetOptions Options { get; }
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public TemporalConvNetOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Feature size D of one input frame.</summary>
     public int InputDim { get; }

@@ -1,8 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Models.Training;
+
+/// <summary>The shape of the learning rate over a run; see <see cref="OptimizationOptions.CreateSchedule"/>.</summary>
+public enum LearningRateScheduleKind
+{
+    /// <summary>Linear warm-up, then one half cosine down to the minimum rate (<see cref="CosineSchedule"/>; MAE's and ours).</summary>
+    HalfCosine,
+
+    /// <summary>The authors' released recipe: their linear warm-up, then cosine annealing with warm restarts (<see cref="WarmRestartsSchedule"/>).</summary>
+    WarmRestarts,
+}
 
 /// <summary>
 /// AdamW with a warm-up then half-cosine learning-rate schedule, as used at every stage of the paper. Presets hold
@@ -44,6 +55,21 @@ public sealed class OptimizationOptions
     [Range(0.0, 1_000_000.0, ErrorMessage = "OptimizationOptions.WarmupEpochs must be ≥ 0 (and at most Epochs); the paper warms up for 1 epoch.")]
     public double WarmupEpochs { get; set; } = 1;
 
+    /// <summary>Rate of the first warm-up step. <value>The default value is 0 (the authors' recipe: 1e-8).</value></summary>
+    [Range(0.0, 1e3, ErrorMessage = "OptimizationOptions.WarmupStartLearningRate must be ≥ 0 (and at most LearningRate); the authors warm up from 1e-8.")]
+    public double WarmupStartLearningRate { get; set; }
+
+    /// <summary>The schedule's shape. <value>The default value is <see cref="LearningRateScheduleKind.HalfCosine"/>.</value></summary>
+    [EnumDataType(typeof(LearningRateScheduleKind), ErrorMessage = "OptimizationOptions.Schedule must be HalfCosine or WarmRestarts.")]
+    public LearningRateScheduleKind Schedule { get; set; } = LearningRateScheduleKind.HalfCosine;
+
+    /// <summary>
+    /// Whether biases, norm weights and tokens get weight decay too (plain <c>AdamW(model.parameters())</c>, as the
+    /// authors' training does); otherwise only matrices do (<see cref="WeightDecayGroups"/>).
+    /// <value>The default value is false.</value>
+    /// </summary>
+    public bool DecayEveryParameter { get; set; }
+
     /// <summary>Samples (frames or windows) a batch. <value>The default value is 32.</value></summary>
     [Range(1, 1_000_000, ErrorMessage = "OptimizationOptions.BatchSize must be at least 1.")]
     public int BatchSize { get; set; } = 32;
@@ -69,6 +95,35 @@ public sealed class OptimizationOptions
 
     /// <summary>Temporal model (§3.4): lr 3e-5, weight decay 1e-5, batch 32, one warm-up epoch, cosine; 20 epochs.</summary>
     public static OptimizationOptions Temporal => new();
+
+    /// <summary>
+    /// The authors' released temporal training (upczww/abaw6 solver.py and configs): AdamW lr 3e-5, weight decay 1e-5 on
+    /// every parameter, batch 32; warm-up from 1e-8 over 2 epochs, then cosine with warm restarts (T₀ = epochs − 1,
+    /// T_mult = 2, η_min = 1e-8) stepped every iteration; 40 epochs for valence/arousal, 10 for expressions, 30 for
+    /// action units.
+    /// </summary>
+    /// <param name="task">ValenceArousal, Expression or ActionUnits.</param>
+    public static OptimizationOptions AuthorsTemporal(AffectTask task) => new()
+    {
+        LearningRate = 3e-5, WeightDecay = 1e-5, BatchSize = 32, WarmupEpochs = 2, WarmupStartLearningRate = 1e-8, MinLearningRate = 1e-8,
+        Schedule = LearningRateScheduleKind.WarmRestarts, DecayEveryParameter = true,
+        Epochs = task switch
+        {
+            AffectTask.ValenceArousal => 40,
+            AffectTask.Expression => 10,
+            AffectTask.ActionUnits => 30,
+            _ => throw new ArgumentOutOfRangeException(nameof(task), task, "The authors train one model per task: give ValenceArousal, Expression or ActionUnits."),
+        },
+    };
+
+    /// <summary>The schedule <see cref="Schedule"/> names, for <paramref name="stepsPerEpoch"/> optimiser steps an epoch.</summary>
+    /// <param name="stepsPerEpoch">Optimiser steps an epoch.</param>
+    /// <returns>A <see cref="CosineSchedule"/> or a <see cref="WarmRestartsSchedule"/>.</returns>
+    public ILearningRateSchedule CreateSchedule(int stepsPerEpoch) => Schedule switch
+    {
+        LearningRateScheduleKind.WarmRestarts => new WarmRestartsSchedule(this, stepsPerEpoch),
+        _ => new CosineSchedule(this, stepsPerEpoch),
+    };
 }
 
 /// <summary>Checks <see cref="OptimizationOptions"/>: the DataAnnotations ranges, then the rules that join fields; each message says what to change.</summary>
@@ -83,6 +138,10 @@ public sealed class OptimizationOptionsValidator : IValidateOptions<Optimization
             failures.Add($"OptimizationOptions.MinLearningRate ({options.MinLearningRate}) exceeds LearningRate ({options.LearningRate}): lower MinLearningRate.");
         if (options.WarmupEpochs > options.Epochs)
             failures.Add($"OptimizationOptions.WarmupEpochs ({options.WarmupEpochs}) exceeds Epochs ({options.Epochs}): lower WarmupEpochs or raise Epochs.");
+        if (options.WarmupStartLearningRate > options.LearningRate)
+            failures.Add($"OptimizationOptions.WarmupStartLearningRate ({options.WarmupStartLearningRate}) exceeds LearningRate ({options.LearningRate}): lower it (the authors start at 1e-8).");
+        if (options.Schedule == LearningRateScheduleKind.WarmRestarts && options.WarmupEpochs != Math.Floor(options.WarmupEpochs))
+            failures.Add($"OptimizationOptions.WarmupEpochs is {options.WarmupEpochs} but the WarmRestarts schedule warms up over whole epochs: use {Math.Round(options.WarmupEpochs)}.");
         return OptionsValidation.ToResult(failures);
     }
 }

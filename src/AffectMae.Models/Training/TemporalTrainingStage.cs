@@ -13,21 +13,30 @@ namespace AffectMae.Models.Training;
 /// </summary>
 public sealed class TemporalTrainingStage : IDisposable
 {
-    private readonly AffectObjective objective = new();
+    private readonly AffectObjective objective;
 
     /// <summary>Creates the stage for <paramref name="model"/>.</summary>
-    public TemporalTrainingStage(AffectSequenceModel model, OptimizationOptions? options = null)
+    /// <param name="model">Either temporal model.</param>
+    /// <param name="options">Optimisation; <see cref="OptimizationOptions.Temporal"/> when null (the authors' recipe: <see cref="OptimizationOptions.AuthorsTemporal"/>).</param>
+    /// <param name="objective">The losses; ours when null (the authors': <see cref="AffectObjective.Released"/>). The stage disposes it.</param>
+    /// <param name="validation">How validation predicts; <see cref="InferenceOptions.OverlapAverage"/> when null (the authors': <see cref="InferenceOptions.Released"/>).</param>
+    public TemporalTrainingStage(TemporalAffectModel model, OptimizationOptions? options = null, AffectObjective? objective = null, InferenceOptions? validation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
         Options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options ?? OptimizationOptions.Temporal, nameof(options));
+        this.objective = objective ?? new AffectObjective();
+        Validation = OptionsValidation.ValidatedCopy(new InferenceOptionsValidator(), validation ?? InferenceOptions.OverlapAverage, nameof(validation));
     }
 
     /// <summary>The model trained.</summary>
-    public AffectSequenceModel Model { get; }
+    public TemporalAffectModel Model { get; }
 
     /// <summary>Optimisation settings.</summary>
     public OptimizationOptions Options { get; }
+
+    /// <summary>How validation predicts.</summary>
+    public InferenceOptions Validation { get; }
 
     /// <summary>The loss of one batch of windows (1 − CCC + cross-entropy + BCE over the tasks the model predicts).</summary>
     public Tensor Loss(FeatureWindowBatch batch) => objective.Loss(Model, batch);
@@ -40,7 +49,7 @@ public sealed class TemporalTrainingStage : IDisposable
         if (run.Checkpoints is null || !TrainingCheckpoint.Exists(run.Checkpoints.Last)) manual_seed(Options.Seed);
         using var optimizer = WeightDecayGroups.CreateAdamW(Model, Options);
         Func<int, ValidationScores>? validate = validation is null ? null
-            : _ => Scores(TemporalEvaluator.Evaluate(Model, validation, Options.BatchSize, run.Device));
+            : _ => Scores(TemporalEvaluator.Evaluate(Model, validation, Options.BatchSize, run.Device, Validation));
         return StageRun.Fit(Model, optimizer, Options, train, Loss, validate, run, cancellationToken);
     }
 

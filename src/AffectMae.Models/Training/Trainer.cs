@@ -39,7 +39,7 @@ public sealed class CheckpointPolicy
 }
 
 /// <summary>
-/// The optimisation loop shared by the three stages: per-step cosine learning rate, AdamW step, optional gradient
+/// The optimisation loop shared by the three stages: per-step learning rate (ILearningRateSchedule), AdamW step, optional gradient
 /// clipping, checkpoints that resume exactly, validation with the best checkpoint kept. Use <see cref="Step"/> inside
 /// your own loop, or <see cref="Fit{TBatch}"/> to run epochs.
 /// </summary>
@@ -51,7 +51,13 @@ public sealed class Trainer
     private readonly ILogger logger;
 
     /// <summary>Creates a trainer for <paramref name="model"/> with <paramref name="stepsPerEpoch"/> batches an epoch.</summary>
-    public Trainer(nn.Module model, OptimizerHelper optimizer, OptimizationOptions options, int stepsPerEpoch, ILogger? logger = null)
+    /// <param name="model">The model trained.</param>
+    /// <param name="optimizer">Its optimiser.</param>
+    /// <param name="options">Epochs, clipping and, unless <paramref name="schedule"/> is given, the schedule.</param>
+    /// <param name="stepsPerEpoch">Batches an epoch.</param>
+    /// <param name="logger">Receives one line an epoch.</param>
+    /// <param name="schedule">The learning-rate schedule; <see langword="null"/> for <see cref="OptimizationOptions.CreateSchedule"/>.</param>
+    public Trainer(nn.Module model, OptimizerHelper optimizer, OptimizationOptions options, int stepsPerEpoch, ILogger? logger = null, ILearningRateSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -59,7 +65,9 @@ public sealed class Trainer
         this.model = model;
         this.optimizer = optimizer;
         this.options = options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options, nameof(options));
-        Schedule = new CosineSchedule(options, stepsPerEpoch);
+        Schedule = schedule ?? options.CreateSchedule(stepsPerEpoch);
+        if (Schedule.StepsPerEpoch != stepsPerEpoch)
+            throw new ArgumentException($"The schedule counts {Schedule.StepsPerEpoch} steps an epoch but the trainer {stepsPerEpoch}; build the schedule for {stepsPerEpoch}.", nameof(schedule));
         this.logger = logger ?? NullLogger.Instance;
     }
 
@@ -71,7 +79,7 @@ public sealed class Trainer
     }
 
     /// <summary>The learning-rate schedule.</summary>
-    public CosineSchedule Schedule { get; }
+    public ILearningRateSchedule Schedule { get; }
 
     /// <summary>Where the run stands.</summary>
     public TrainingState State { get; private set; } = TrainingState.Start;

@@ -20,14 +20,16 @@ public static class WeightDecayGroups
     /// <summary>
     /// The two groups <see cref="CreateAdamW(nn.Module, OptimizationOptions)"/> optimises, for an optimiser of your own:
     /// the trainable parameters with <paramref name="options"/>' weight decay, then the trainable biases and 1-D
-    /// parameters without decay; both at <paramref name="options"/>' learning rate. Frozen parameters are in neither.
+    /// parameters without decay; both at <paramref name="options"/>' learning rate. Frozen parameters are in neither. With
+    /// <see cref="OptimizationOptions.DecayEveryParameter"/> (the authors' temporal training) every parameter is in the
+    /// first group and the second is empty.
     /// </summary>
     public static AdamW.ParamGroup[] ParameterGroups(nn.Module model, OptimizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        static bool NoDecay(string name, Parameter p) => p.dim() <= 1 || name.EndsWith(".bias", StringComparison.Ordinal);
+        bool NoDecay(string name, Parameter p) => !options.DecayEveryParameter && (p.dim() <= 1 || name.EndsWith(".bias", StringComparison.Ordinal));
         return
         [
             new AdamW.ParamGroup(trainable.Where(p => !NoDecay(p.name, p.parameter)).Select(p => p.parameter), new AdamW.Options { LearningRate = options.LearningRate, weight_decay = options.WeightDecay }),

@@ -9,7 +9,7 @@ namespace AffectMae.Core.Data;
 
 internal sealed class AnnotationLineReader : IDisposable
 {
-    private const int BufferSize = 1 << 16;
+    private const int BufferSize = 1 << 12;   // small: an ABAW file is a few hundred KB, and large buffers would land on the LOH
     private readonly StreamReader reader;
     private readonly int maxLineLength;
     private readonly char[] buffer = new char[BufferSize];
@@ -25,7 +25,8 @@ internal sealed class AnnotationLineReader : IDisposable
         FilePath = path;
         this.maxLineLength = maxLineLength;
         var stream = RegularFile.OpenRead(path, "Annotation file", BufferSize, FileOptions.SequentialScan);
-        reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, BufferSize);
+        // UTF-8 only; StreamReader skips a UTF-8 byte-order mark. Invalid bytes become U+FFFD, which no field accepts.
+        reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, BufferSize);
     }
 
     public string FilePath { get; }

@@ -1,5 +1,6 @@
 using AffectMae.Core.Data;
 using AffectMae.Core.Tests.IO;
+using AffectMae.Testing;
 
 namespace AffectMae.Core.Tests.Data;
 

@@ -1,4 +1,4 @@
-namespace AffectMae.Core.Tests;
+namespace AffectMae.Testing;
 
 /// <summary>Runs code under a time limit, so a reader that hangs (on a FIFO, in a loop) fails its test instead of the whole run.</summary>
 internal static class TimeLimit

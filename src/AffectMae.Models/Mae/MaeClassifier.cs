@@ -21,7 +21,7 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>
     private readonly Dropout head_drop;      // parameter-free, kept as a field so forward names every step
     private readonly Linear head;
 
-    /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string)"/>.</summary>
+    /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string, bool)"/>.</summary>
     public MaeClassifier(MaeClassifierOptions? options = null, Device? device = null) : base(nameof(MaeClassifier))
     {
         Options = options ?? new MaeClassifierOptions();

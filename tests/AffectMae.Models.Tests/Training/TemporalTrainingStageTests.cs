@@ -97,6 +97,25 @@ public sealed class TemporalTrainingStageTests : IDisposable
     }
 
     [Fact]
+    public void A_validation_set_without_labels_for_a_predicted_task_is_refused_before_training()
+    {
+        // The validation video has VA and AU labels but no expression annotation; the model predicts all three tasks.
+        var train = new FeatureWindowDataset([SyntheticFeatures.Video("train", 40, seed: 1)], Segmenter);
+        var labelled = SyntheticFeatures.Video("val", 40, seed: 2);
+        var noExpression = new VideoFeatures("val", labelled.Features.ToArray(), labelled.FeatureDim, labelled.ValenceArousal.ToArray(), null, labelled.ActionUnits.ToArray());
+        var validation = new FeatureWindowDataset([noExpression], Segmenter);
+        using var model = TinyModel();
+        using var stage = new TemporalTrainingStage(model, Options);
+        var run = new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = Path.Combine(folder, "run") } };
+
+        var act = () => stage.Run(train, validation, run);
+
+        act.Should().Throw<ArgumentException>().WithMessage(
+            "The validation set (1 videos) has no frame labelled for Expression, which the model predicts: add validation videos annotated for Expression, or leave it out of TaskHeadsOptions.Tasks.*");
+        Directory.Exists(Path.Combine(folder, "run")).Should().BeFalse("nothing was trained");
+    }
+
+    [Fact]
     public void Stitched_predictions_cover_every_frame_once()
     {
         var validation = new FeatureWindowDataset([SyntheticFeatures.Video("v", 53, seed: 9)], Segmenter);

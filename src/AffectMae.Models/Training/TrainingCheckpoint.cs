@@ -123,6 +123,10 @@ public static class TrainingCheckpoint
     {
         string folder = CheckpointFolder(directory);
         string path = RequireFile(folder, StateFileName);
+        const long maxStateBytes = 1 << 16;   // five numbers take about a hundred bytes
+        long length = new FileInfo(path).Length;
+        if (length > maxStateBytes)
+            throw new InvalidDataException($"{PrintableText.Escape(path)} is corrupt: it holds {length} bytes; a training state takes about a hundred. {Advice(folder)}");
         byte[] bytes = File.ReadAllBytes(path);
         try
         {

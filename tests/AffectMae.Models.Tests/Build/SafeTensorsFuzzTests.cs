@@ -32,41 +32,26 @@ public sealed class SafeTensorsFuzzTests : IDisposable
     [Fact]
     public void Mutated_files_load_as_written_or_fail_naming_the_file()
     {
-        var seeds = Seeds();
-        var random = new Random(77);
         string path = Path.Combine(scratch.Path, "fuzz.safetensors");
-        var outcomes = new int[2];
-        var error = TimeLimit.Run(TimeSpan.FromSeconds(60), () =>
+        Fuzz.Run(Seeds(), Interesting, 77, Cases, path, bytes =>
         {
-            for (int i = 0; i < Cases; i++)
+            var expected = Reference(bytes);
+            try
             {
-                byte[] bytes = Mutate(seeds[random.Next(seeds.Length)], random);
-                File.WriteAllBytes(path, bytes);
-                var expected = Reference(bytes);
-                string? problem;
-                try
-                {
-                    var loaded = SafeTensors.Load(path);
-                    try { problem = expected is null ? "loaded, but the reference rejects it" : Compare(loaded, expected); }
-                    finally { foreach (var t in loaded.Values) t.Dispose(); }
-                    outcomes[0]++;
-                }
-                catch (InvalidDataException e)
-                {
-                    problem = expected is not null ? $"threw {e.Message}, but the reference loads it"
-                        : e.Message.StartsWith($"{path}: ", StringComparison.Ordinal) ? null : $"threw without naming the file first: {e.Message}";
-                    outcomes[1]++;
-                }
-                catch (Exception e)
-                {
-                    problem = $"threw {e}";
-                }
-                if (problem is not null)
-                    Assert.Fail($"case {i}: {problem}; bytes {Convert.ToHexString(bytes)}");
+                var loaded = SafeTensors.Load(path);
+                try { return new(true, expected is null ? "loaded, but the reference rejects it" : Compare(loaded, expected)); }
+                finally { foreach (var t in loaded.Values) t.Dispose(); }
+            }
+            catch (InvalidDataException e)
+            {
+                return new(false, expected is not null ? $"threw {e.Message}, but the reference loads it"
+                    : e.Message.StartsWith($"{path}: ", StringComparison.Ordinal) ? null : $"threw without naming the file first: {e.Message}");
+            }
+            catch (Exception e)
+            {
+                return new(false, $"threw {e}");
             }
         });
-        if (error is not null) throw error;
-        outcomes.Should().OnlyContain(n => n > Cases / 100, $"mutations must produce both loads and rejections ({outcomes[0]} loads, {outcomes[1]} rejections)");
     }
 
     private byte[][] Seeds()
@@ -95,42 +80,6 @@ public sealed class SafeTensorsFuzzTests : IDisposable
     {
         byte[] json = Encoding.UTF8.GetBytes(header);
         return [.. BitConverter.GetBytes((long)json.Length), .. json, .. data];
-    }
-
-    private static byte[] Mutate(byte[] seed, Random random)
-    {
-        var bytes = new List<byte>(seed);
-        for (int m = 1 + random.Next(2); m > 0; m--)
-        {
-            int at = random.Next(bytes.Count + 1);
-            switch (random.Next(6))
-            {
-                case 0 when bytes.Count > 0:                                   // flip one bit
-                    at = Math.Min(at, bytes.Count - 1);
-                    bytes[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 1:                                                        // truncate
-                    bytes.RemoveRange(at, bytes.Count - at);
-                    break;
-                case 2:                                                        // insert bytes
-                    for (int k = 1 + random.Next(4); k > 0; k--)
-                        bytes.Insert(at, random.Next(4) == 0 ? (byte)random.Next(256) : Interesting[random.Next(Interesting.Length)]);
-                    break;
-                case 3 when bytes.Count > 0:                                   // duplicate a run elsewhere
-                    int start = random.Next(bytes.Count), length = 1 + random.Next(Math.Min(80, bytes.Count - start));
-                    bytes.InsertRange(at, bytes.GetRange(start, length));
-                    break;
-                case 4 when bytes.Count > 0:                                   // delete a run
-                    at = Math.Min(at, bytes.Count - 1);
-                    bytes.RemoveRange(at, 1 + random.Next(Math.Min(8, bytes.Count - at)));
-                    break;
-                case 5 when bytes.Count > 0:                                   // replace a byte
-                    at = Math.Min(at, bytes.Count - 1);
-                    bytes[at] = Interesting[random.Next(Interesting.Length)];
-                    break;
-            }
-        }
-        return [.. bytes];
     }
 
     private sealed record Expected(ScalarType Type, long[] Shape, byte[] Data);

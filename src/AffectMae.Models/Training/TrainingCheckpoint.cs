@@ -198,7 +198,10 @@ public static class TrainingCheckpoint
         }
     }
 
-    /// <summary>Parses state.json strictly: an object with exactly the five fields, each of the right type and range.</summary>
+    /// <summary>
+    /// Parses state.json strictly: an object with exactly the five fields, each of the right type and range, the best
+    /// score and epoch both set or both null, and no more steps in the epoch than in all.
+    /// </summary>
     private static TrainingState ParseState(byte[] bytes)
     {
         var json = bytes.AsMemory();
@@ -241,9 +244,7 @@ public static class TrainingCheckpoint
             if (score.ValueKind != JsonValueKind.Number || !score.TryGetDouble(out double value) || !double.IsFinite(value))
                 throw new FormatException($"'{names[3]}' is {PrintableText.Quote(score.GetRawText())}; expected a finite number or null.");
             bestScore = value;
-            bestEpoch = (int)Whole(names[4], int.MaxValue);
-            if (bestEpoch >= epoch)
-                throw new FormatException($"'{names[4]}' is {bestEpoch}, but only epochs before {epoch} (the one in progress) can have been validated.");
+            bestEpoch = (int)Whole(names[4], int.MaxValue);   // may lie past Epoch: a run restarted over best/ takes its epoch
         }
         if (step > globalStep)
             throw new FormatException($"'{names[1]}' ({step}) exceeds '{names[2]}' ({globalStep}).");

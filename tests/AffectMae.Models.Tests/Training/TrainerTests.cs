@@ -103,15 +103,18 @@ public sealed class TrainerTests : IDisposable
             new Trainer(first.Model, first.Optimizer, Options, StepsPerEpoch).Fit(first.Batches, first.Loss, epoch => new[] { 0.2, 0.7, 0.5 }[epoch], policy);
         Directory.Delete(policy.Last, recursive: true);
         var heldBeforeValidation = new List<double?>();
+        var lastBeforeValidation = new List<TrainingState>();
 
         using var second = new Problem(initSeed: 8);
         var state = new Trainer(second.Model, second.Optimizer, Options, StepsPerEpoch).Fit(second.Batches, second.Loss, epoch =>
         {
             heldBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Best).BestScore);
+            if (epoch > 0) lastBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Last));   // last/ stays readable for a resume
             return new[] { 0.3, 0.6, 0.8 }[epoch];
         }, policy);
 
         heldBeforeValidation.Should().Equal(0.7, 0.7, 0.7);
+        lastBeforeValidation.Should().Equal(new TrainingState(1, 0, 5, 0.7, 1), new TrainingState(2, 0, 10, 0.7, 1));
         TrainingCheckpoint.ReadState(policy.Best).Should().Be(new TrainingState(3, 0, 15, 0.8, 2));
         (state.BestScore, state.BestEpoch).Should().Be((0.8, 2));
     }

@@ -98,11 +98,11 @@ public sealed class TrainingCheckpointTests : IDisposable
     [Fact]
     public void A_state_that_contradicts_itself_is_an_error()
     {
-        // The best epoch must be one already finished: epoch 1 is in progress, so only epoch 0 can be the best.
+        // 6 steps into the epoch cannot be more than the 5 steps taken since the start.
         Saved(Last, Previous);
-        File.WriteAllText(Path.Combine(Last, "state.json"), """{"Epoch":1,"StepInEpoch":0,"GlobalStep":5,"BestScore":0.25,"BestEpoch":1}""");
+        File.WriteAllText(Path.Combine(Last, "state.json"), """{"Epoch":1,"StepInEpoch":6,"GlobalStep":5,"BestScore":0.25,"BestEpoch":0}""");
 
-        Damaged("state.json").Message.Should().Contain("'BestEpoch' is 1, but only epochs before 1 (the one in progress) can have been validated.");
+        Damaged("state.json").Message.Should().Contain("'StepInEpoch' (6) exceeds 'GlobalStep' (5).");
     }
 
     public enum CrashPoint { WhileWriting, AfterWriting, AfterRetiringTheOld, AfterRenamingTheNew }
@@ -165,7 +165,7 @@ public sealed class TrainingCheckpointTests : IDisposable
     public void Mutated_state_files_load_as_written_or_fail_naming_the_file()
     {
         // Seeded fuzzing of state.json against an independent reading of the documented format (five fields, types,
-        // ranges, both-or-neither best fields, the best epoch before the current one, steps within the global count).
+        // ranges, both-or-neither best fields, steps within the global count).
         using var scratch = new ScratchFolder("affectmae-state-fuzz-");
         string last = Path.Combine(scratch.Path, "last"), path = Path.Combine(last, "state.json");
         Saved(last, Previous);
@@ -213,7 +213,7 @@ public sealed class TrainingCheckpointTests : IDisposable
             JsonNode? score = root["BestScore"], bestEpoch = root["BestEpoch"];
             if (score is null && bestEpoch is null) return new TrainingState((int)epoch, (int)step, global);
             if (score is not JsonValue scoreValue || scoreValue.GetValueKind() != JsonValueKind.Number || !scoreValue.TryGetValue(out double best)
-                || !double.IsFinite(best) || Whole(bestEpoch, int.MaxValue) is not long bestAt || bestAt >= epoch)
+                || !double.IsFinite(best) || Whole(bestEpoch, int.MaxValue) is not long bestAt)
                 return null;
             return new TrainingState((int)epoch, (int)step, global, best, (int)bestAt);
         }

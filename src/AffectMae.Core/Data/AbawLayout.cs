@@ -5,6 +5,7 @@
 //   <root>/cropped_aligned/<video>/00001.jpg, 00002.jpg, ...
 // Nothing is cached: every query looks at the disk, so a folder being filled by a generator is seen as it grows.
 using System.Globalization;
+using AffectMae.Core.IO;
 
 namespace AffectMae.Core.Data;
 
@@ -41,6 +42,21 @@ public sealed class AbawLayout
                 $"Aff-Wild2 root folder '{Root}' not found; expected a folder holding {ValenceArousalFolderName}, "
                 + $"{ExpressionFolderName} and/or {ActionUnitsFolderName} (each with Train_Set and Validation_Set) and {FramesFolderName}.");
     }
+
+    /// <summary>The longest annotation line <see cref="ReadAnnotation"/> accepts, in characters.</summary>
+    /// <value>The default value is <see cref="AnnotationReader.DefaultMaxLineLength"/> (4096).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxAnnotationLineLength
+    {
+        get => maxAnnotationLineLength;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            maxAnnotationLineLength = value;
+        }
+    }
+
+    private readonly int maxAnnotationLineLength = AnnotationReader.DefaultMaxLineLength;
 
     /// <summary>The root folder (full path).</summary>
     public string Root { get; }
@@ -96,12 +112,19 @@ public sealed class AbawLayout
     /// <param name="split">The split.</param>
     /// <returns>The video names.</returns>
     /// <exception cref="DirectoryNotFoundException">The task or split folder does not exist.</exception>
+    /// <exception cref="IOException">
+    /// A <c>&lt;video&gt;.txt</c> entry is a folder, FIFO, device or broken link rather than a regular file; the message
+    /// names it (ignoring it would drop that video's labels without a word).
+    /// </exception>
     public IReadOnlyList<string> Videos(AffectTask task, AbawSplit split)
     {
-        var videos = Directory.EnumerateFiles(SplitFolder(task, split), "*" + AnnotationExtension)
-            .Where(file => file.EndsWith(AnnotationExtension, StringComparison.Ordinal))
-            .Select(file => Path.GetFileNameWithoutExtension(file))
-            .ToList();
+        var videos = new List<string>();
+        foreach (string entry in Directory.EnumerateFileSystemEntries(SplitFolder(task, split), "*" + AnnotationExtension))
+        {
+            if (!entry.EndsWith(AnnotationExtension, StringComparison.Ordinal)) continue;
+            RegularFile.ThrowIfNotRegular(entry, "Annotation file");
+            videos.Add(Path.GetFileNameWithoutExtension(entry));
+        }
         videos.Sort(StringComparer.Ordinal);
         return videos;
     }
@@ -110,7 +133,20 @@ public sealed class AbawLayout
     /// <param name="task">The task.</param>
     /// <returns>The split.</returns>
     /// <exception cref="DirectoryNotFoundException">The task folder or one of its split folders does not exist.</exception>
-    public VideoSplit OfficialSplit(AffectTask task) => new(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
+    /// <exception cref="InvalidDataException">A video is annotated in both splits; the message names it and both files.</exception>
+    public VideoSplit OfficialSplit(AffectTask task)
+    {
+        var split = new VideoSplit(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
+        var validation = split.Validation.ToHashSet(StringComparer.Ordinal);
+        if (split.Train.FirstOrDefault(validation.Contains) is { } shared)
+            throw InBothSplits(shared, AnnotationPath(task, AbawSplit.Train, shared), AnnotationPath(task, AbawSplit.Validation, shared));
+        return split;
+    }
+
+    /// <summary>The error for a video annotated in the training and in the validation split.</summary>
+    internal static InvalidDataException InBothSplits(string video, string trainFile, string validationFile) => new(
+        $"Video '{PrintableText.Escape(video)}' is in both splits: '{PrintableText.Escape(trainFile)}' and '{PrintableText.Escape(validationFile)}'. "
+        + "Its frames would be trained on and validated on; move the video's annotation files into one split.");
 
     /// <summary>The path of a video's annotation file; the file and its folders need not exist (use it to write one).</summary>
     /// <param name="task">The task.</param>
@@ -121,14 +157,15 @@ public sealed class AbawLayout
         => Path.Combine(TaskFolderPath(task), SplitFolderName(split), CheckVideo(video) + AnnotationExtension);
 
     /// <summary>Reads a video's annotation file.</summary>
-    /// <param name="task">The task; the record type follows it (see <see cref="AnnotationReader.Read"/>).</param>
+    /// <param name="task">The task; the record type follows it (see <see cref="AnnotationReader.Read(AffectTask, string, int)"/>).</param>
     /// <param name="split">The split.</param>
     /// <param name="video">The video name.</param>
     /// <returns>The annotation.</returns>
-    /// <exception cref="AnnotationFormatException">A malformed line.</exception>
+    /// <exception cref="AnnotationFormatException">A malformed line, a header-only file, or a line longer than <see cref="MaxAnnotationLineLength"/>.</exception>
     /// <exception cref="FileNotFoundException">The video has no annotation file in that split.</exception>
+    /// <exception cref="IOException">The annotation path is a folder, FIFO or device, not a regular file.</exception>
     public VideoAnnotation ReadAnnotation(AffectTask task, AbawSplit split, string video)
-        => AnnotationReader.Read(task, AnnotationPath(task, split, video));
+        => AnnotationReader.Read(task, AnnotationPath(task, split, video), MaxAnnotationLineLength);
 
     /// <summary>Reads every annotation file of a task and split, one video at a time, in <see cref="Videos"/> order.</summary>
     /// <typeparam name="T">The record type of <paramref name="task"/>, e.g. <see cref="ValenceArousalAnnotation"/>.</typeparam>

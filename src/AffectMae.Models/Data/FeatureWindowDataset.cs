@@ -1,5 +1,7 @@
-using AffectMae.Metrics;
+using AffectMae.Core.Data;
 using AffectMae.Core.Segmentation;
+using AffectMae.Metrics;
+using AffectMae.Models.Temporal;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Data;
@@ -62,6 +64,50 @@ public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureW
 
     /// <inheritdoc />
     public int Count => items.Length;
+
+    /// <summary>The frames, over all videos, that carry a label for <paramref name="task"/>.</summary>
+    /// <param name="task">One task: <see cref="AffectTask.ValenceArousal"/> (valence or arousal labelled),
+    /// <see cref="AffectTask.Expression"/> or <see cref="AffectTask.ActionUnits"/> (any of the twelve labelled).</param>
+    /// <returns>The number of labelled frames; 0 when no video is annotated for the task.</returns>
+    /// <exception cref="ArgumentException"><paramref name="task"/> is not exactly one task.</exception>
+    public long LabelledFrames(AffectTask task)
+    {
+        long labelled = 0;
+        foreach (var video in videos)
+        {
+            switch (task)
+            {
+                case AffectTask.ValenceArousal:
+                    labelled += LabelledRows(video.ValenceArousal, AffectLabels.ValenceArousalCount, v => !AffectLabels.IsUnlabelledValenceArousal(v));
+                    break;
+                case AffectTask.Expression:
+                    labelled += LabelledRows(video.Expression, 1, c => !AffectLabels.IsUnlabelledExpression(c));
+                    break;
+                case AffectTask.ActionUnits:
+                    labelled += LabelledRows(video.ActionUnits, AffectLabels.ActionUnitCount, u => !AffectLabels.IsUnlabelledActionUnit(u));
+                    break;
+                default:
+                    throw new ArgumentException($"Ask for one task at a time, not {task}.", nameof(task));
+            }
+        }
+        return labelled;
+    }
+
+    /// <summary>Rows of <paramref name="perFrame"/> values with at least one value that <paramref name="isLabel"/>.</summary>
+    private static long LabelledRows<T>(ReadOnlySpan<T> labels, int perFrame, Func<T, bool> isLabel)
+    {
+        long rows = 0;
+        for (int start = 0; start < labels.Length; start += perFrame)
+        {
+            foreach (var value in labels.Slice(start, perFrame))
+            {
+                if (!isLabel(value)) continue;
+                rows++;
+                break;
+            }
+        }
+        return rows;
+    }
 
     /// <summary>The segmentation of video <paramref name="videoIndex"/> by <see cref="Segmenter"/>, empty windows included, for <see cref="WindowStitcher"/>.</summary>
     /// <param name="videoIndex">Position of the video in <see cref="Videos"/>.</param>

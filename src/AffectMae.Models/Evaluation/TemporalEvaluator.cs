@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Metrics;
@@ -21,15 +22,49 @@ public sealed record VideoPredictions(string Video, int FrameCount, float[]? Val
     public int ExpressionModeFilter { get; init; }
 
     /// <summary>The predicted expression class of every frame (arg-max of the logits, then the mode filter when one is set), or null.</summary>
+    /// <returns>Class indices 0 … 7, one a frame.</returns>
+    /// <exception cref="InvalidOperationException">A frame's logits hold NaN, so no class can be picked; the message names the video and frame.</exception>
     public int[]? ExpressionClasses()
     {
         if (ExpressionLogits is null) return null;
-        var classes = Enumerable.Range(0, FrameCount).Select(f => ArgMax(ExpressionLogits.AsSpan(f * AffectLabels.ExpressionClassCount, AffectLabels.ExpressionClassCount))).ToArray();
+        int count = AffectLabels.ExpressionClassCount;
+        var classes = new int[FrameCount];
+        for (int f = 0; f < FrameCount; f++)
+        {
+            var logits = ExpressionLogits.AsSpan(f * count, count);
+            for (int c = 0; c < count; c++)
+            {
+                if (float.IsNaN(logits[c])) throw NotANumber($"the {AffectLabels.ExpressionNames[c]} logit", f);
+            }
+            classes[f] = ArgMax(logits);
+        }
         return ExpressionModeFilter > 0 ? ModeFilter.Apply(classes, ExpressionModeFilter) : classes;
     }
 
     /// <summary>0/1 action units of every frame at <paramref name="threshold"/>, or null.</summary>
-    public int[]? ActionUnits(double threshold = 0.5) => ActionUnitProbabilities?.Select(p => p >= threshold ? 1 : 0).ToArray();
+    /// <param name="threshold">A probability at or above which a unit counts as active.</param>
+    /// <returns>[n, 12] values 0 or 1, row-major.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not a number in [0, 1].</exception>
+    /// <exception cref="InvalidOperationException">A probability is NaN; the message names the video, frame and unit.</exception>
+    public int[]? ActionUnits(double threshold = 0.5)
+    {
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "A threshold is a probability in [0, 1].");
+        if (ActionUnitProbabilities is null) return null;
+        int count = AffectLabels.ActionUnitCount;
+        var units = new int[ActionUnitProbabilities.Length];
+        for (int i = 0; i < units.Length; i++)
+        {
+            float p = ActionUnitProbabilities[i];
+            if (float.IsNaN(p)) throw NotANumber($"the {AffectLabels.ActionUnitNames[i % count]} probability", i / count);
+            units[i] = p >= threshold ? 1 : 0;
+        }
+        return units;
+    }
+
+    private InvalidOperationException NotANumber(string what, int frameIndex) => new(
+        $"Video '{Video}', frame {frameIndex + 1}: {what} is NaN, so no label can be given; the model's outputs are not "
+        + "finite (check its weights and its input features).");
 
     private static int ArgMax(ReadOnlySpan<float> values)
     {
@@ -115,12 +150,12 @@ public static class TemporalEvaluator
         ValenceArousalScore? va = null;
         ExpressionScore? expr = null;
         ActionUnitScore? au = null;
-        if (predictions.All(p => p.ValenceArousal is not null) && videos.Any(v => Labelled(v.ValenceArousal, x => x >= -1)))
-            va = AbawScores.ValenceArousal(Concat(predictions.Select(p => p.ValenceArousal!)), Concat(videos.Select(v => v.ValenceArousal.ToArray())));
-        if (predictions.All(p => p.ExpressionLogits is not null) && videos.Any(v => Labelled(v.Expression, x => x >= 0)))
-            expr = AbawScores.Expression(Concat(predictions.Select(p => p.ExpressionClasses()!)), Concat(videos.Select(v => v.Expression.ToArray())));
-        if (predictions.All(p => p.ActionUnitProbabilities is not null) && videos.Any(v => Labelled(v.ActionUnits, x => x >= 0)))
-            au = AbawScores.ActionUnits(Concat(predictions.Select(p => p.ActionUnits()!)), Concat(videos.Select(v => v.ActionUnits.ToArray())));
+        if (predictions.All(p => p.ValenceArousal is not null) && dataset.LabelledFrames(AffectTask.ValenceArousal) > 0)
+            va = AbawScores.ValenceArousal(Concat(predictions.Select(p => p.ValenceArousal!)), Concat(videos.Select(v => Gold(v, v.ValenceArousal, 2, AffectLabels.UnlabelledValenceArousal))));
+        if (predictions.All(p => p.ExpressionLogits is not null) && dataset.LabelledFrames(AffectTask.Expression) > 0)
+            expr = AbawScores.Expression(Concat(predictions.Select(p => p.ExpressionClasses()!)), Concat(videos.Select(v => Gold(v, v.Expression, 1, AffectLabels.UnlabelledExpression))));
+        if (predictions.All(p => p.ActionUnitProbabilities is not null) && dataset.LabelledFrames(AffectTask.ActionUnits) > 0)
+            au = AbawScores.ActionUnits(Concat(predictions.Select(p => p.ActionUnits()!)), Concat(videos.Select(v => Gold(v, v.ActionUnits, AffectLabels.ActionUnitCount, AffectLabels.UnlabelledActionUnit))));
         return new AbawEvaluation(va, expr, au);
     }
 
@@ -128,13 +163,16 @@ public static class TemporalEvaluator
     public static AbawEvaluation Evaluate(TemporalAffectModel model, FeatureWindowDataset dataset, int batchSize = 32, Device? device = null, InferenceOptions? inference = null) =>
         Score(Predict(model, dataset, batchSize, device, inference), dataset);
 
-    private static bool Labelled<T>(ReadOnlySpan<T> values, Func<T, bool> labelled)
-    {
-        foreach (var value in values) if (labelled(value)) return true;
-        return false;
-    }
-
     private static T[] Concat<T>(IEnumerable<T[]> parts) => parts.SelectMany(p => p).ToArray();
+
+    /// <summary>A video's labels, or the unlabelled code for every frame when it has none for the task.</summary>
+    private static T[] Gold<T>(VideoFeatures video, ReadOnlySpan<T> labels, int perFrame, T unlabelled)
+    {
+        if (!labels.IsEmpty) return labels.ToArray();
+        var none = new T[video.FrameCount * perFrame];
+        Array.Fill(none, unlabelled);
+        return none;
+    }
 
     // Collects one video's window outputs, laid out [windows, w, values] as WindowStitcher expects.
     private sealed class WindowOutputs(int frameCount, IReadOnlyList<Window> windows, InferenceOptions inference)

@@ -65,7 +65,7 @@ public sealed class FrameEncoder
         return Collect(paths.Count, MapBatches(paths, Features, cancellationToken), framesDone);
     }
 
-    /// <summary>The features of decoded images (Rgba8888, unpremultiplied, as <see cref="ImageDecoder.Decode"/> gives), row-major [n, D].</summary>
+    /// <summary>The features of decoded images (Rgba8888, unpremultiplied, as <see cref="ImageDecoder.Decode(string)"/> gives), row-major [n, D].</summary>
     /// <param name="images">The images; the caller keeps ownership.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     public float[] Encode(IReadOnlyList<SKBitmap> images, CancellationToken cancellationToken = default)
@@ -109,7 +109,7 @@ public sealed class FrameEncoder
 
     private void Stage(string path, Span<float> destination)
     {
-        using var bitmap = ImageDecoder.Decode(path);
+        using var bitmap = ImageDecoder.Decode(path, Transform.MaxPixels);
         Transform.Apply(bitmap, Unused, destination);
     }
 

@@ -1,5 +1,6 @@
 // The one place where checkpoints are translated, after timm's checkpoint_filter_fn and MAE's
 // util/pos_embed.py interpolate_pos_embed and main_finetune.py's key check.
+using AffectMae.Core.IO;
 using AffectMae.Models.IO;
 using static TorchSharp.torch;
 
@@ -22,24 +23,30 @@ public static class MaeCheckpoint
     /// <summary>Loads a full pre-training checkpoint (<c>.pth</c> or safetensors) into <paramref name="model"/>; every key must match.</summary>
     /// <param name="model">The MAE.</param>
     /// <param name="path">An official <c>mae_pretrain_*.pth</c> (or a training checkpoint holding one), MAE-Face, or safetensors with the same keys.</param>
-    /// <exception cref="InvalidDataException">The file is damaged, or keys or shapes differ; the message names the file and lists them.</exception>
+    /// <param name="allowNonFinite">Load NaN and ±∞ weights as they are; by default they are an error naming the key.</param>
+    /// <exception cref="InvalidDataException">The file is damaged, or a key, shape or dtype differs, or a weight is not finite; the message names the file and lists them.</exception>
     /// <exception cref="UnsafePickleException">The PyTorch file names a Python global outside <see cref="PyTorchFile.AllowedGlobals"/>.</exception>
-    public static void LoadPretraining(MaeViT model, string path)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a folder, FIFO or device, not a regular file.</exception>
+    public static void LoadPretraining(MaeViT model, string path, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         using var checkpoint = new TensorSet(TensorFile.Load(path, ModelEntry));
-        StateDictLoader.Load(model, Unwrap(checkpoint.Tensors), strict: true, source: path);
+        StateDictLoader.Load(model, Unwrap(checkpoint.Tensors), strict: true, source: path, allowNonFinite: allowNonFinite);
     }
 
     /// <summary>Loads the encoder of a pre-training checkpoint file (<c>.pth</c> or safetensors) into a classifier; see the dictionary overload.</summary>
     /// <param name="model">The classifier.</param>
     /// <param name="path">An MAE pre-training checkpoint.</param>
-    /// <exception cref="InvalidDataException">Keys or shapes do not fit; the message names the file and lists them.</exception>
+    /// <param name="allowNonFinite">Load NaN and ±∞ weights as they are; by default they are an error naming the key.</param>
+    /// <exception cref="InvalidDataException">The file is damaged, or keys or shapes do not fit; the message names the file and lists them.</exception>
     /// <exception cref="UnsafePickleException">The PyTorch file names a Python global outside <see cref="PyTorchFile.AllowedGlobals"/>.</exception>
-    public static void LoadPretrainedEncoder(MaeClassifier model, string path)
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a folder, FIFO or device, not a regular file.</exception>
+    public static void LoadPretrainedEncoder(MaeClassifier model, string path, bool allowNonFinite = false)
     {
         using var checkpoint = new TensorSet(TensorFile.Load(path, ModelEntry));
-        LoadPretrainedEncoder(model, checkpoint.Tensors, path);
+        LoadPretrainedEncoder(model, checkpoint.Tensors, path, allowNonFinite);
     }
 
     /// <summary>
@@ -49,18 +56,25 @@ public static class MaeCheckpoint
     /// pooling <c>norm</c> is kept and only <c>head</c> may be missing. <c>pos_embed</c> is resampled when the
     /// checkpoint's grid differs.
     /// </summary>
-    /// <exception cref="InvalidDataException">Any other key is missing or unexpected, or a shape differs.</exception>
-    public static void LoadPretrainedEncoder(MaeClassifier model, IReadOnlyDictionary<string, Tensor> checkpoint, string source = "checkpoint")
+    /// <param name="model">The classifier to fill.</param>
+    /// <param name="checkpoint">The tensors by key.</param>
+    /// <param name="source">Where they came from, for messages.</param>
+    /// <param name="allowNonFinite">Load NaN and ±∞ weights as they are; by default they are an error naming the key.</param>
+    /// <exception cref="InvalidDataException">
+    /// Any other key is missing or unexpected, a shape or dtype differs, <c>pos_embed</c> is not [1, 1 + g², D], or a
+    /// weight is not finite.
+    /// </exception>
+    public static void LoadPretrainedEncoder(MaeClassifier model, IReadOnlyDictionary<string, Tensor> checkpoint, string source = "checkpoint", bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         bool classToken = model.Options.Encoder.Pooling == FeaturePooling.ClassToken;
         var tensors = Unwrap(checkpoint)
             .Where(kv => !MaeViT.IsDecoderKey(kv.Key) && (classToken || !NormKeys.Contains(kv.Key)))
             .ToDictionary();
-        using var resampled = Resample(tensors, model);
+        using var resampled = Resample(tensors, model, source);
 
         string[] allowedMissing = classToken ? HeadKeys : [.. FcNormKeys, .. HeadKeys];
-        var (missing, unexpected) = StateDictLoader.Load(model, tensors, strict: false, source: source);
+        var (missing, unexpected) = StateDictLoader.Load(model, tensors, strict: false, source: source, allowNonFinite: allowNonFinite);
         if (unexpected.Count > 0 || !missing.ToHashSet().SetEquals(allowedMissing))
             throw new InvalidDataException(
                 $"{source} is not an MAE encoder checkpoint for this model: expected only {string.Join(", ", allowedMissing)} "
@@ -97,7 +111,7 @@ public static class MaeCheckpoint
         if (!tensors.ContainsKey(FcNormKeys[0]) && tensors.ContainsKey(NormKeys[0]) && pooling == FeaturePooling.MeanPatchTokens)
             throw new InvalidDataException($"{source} was fine-tuned on the class token (it holds norm, no fc_norm): build the classifier with Encoder.Pooling = FeaturePooling.ClassToken, "
                 + "or load it as a pre-trained encoder with LoadPretrainedEncoder.");
-        using var resampled = Resample(tensors, model);
+        using var resampled = Resample(tensors, model, source);
         if (loadHead)
         {
             StateDictLoader.Load(model, tensors, strict: true, source: source);
@@ -122,13 +136,23 @@ public static class MaeCheckpoint
     /// Resamples a [1, 1 + g², D] position table to a new g'×g' grid with bicubic interpolation, keeping the class
     /// row (MAE's <c>interpolate_pos_embed</c>). Returns null when the grid already matches.
     /// </summary>
-    public static Tensor? InterpolatePosEmbed(Tensor posEmbed, int gridSize)
+    /// <param name="posEmbed">The table, [1, 1 + g², D] floating point.</param>
+    /// <param name="gridSize">The new grid side g'.</param>
+    /// <param name="source">Where the table came from (a file name), for messages.</param>
+    /// <returns>The [1, 1 + g'², D] table, or null when g' = g.</returns>
+    /// <exception cref="InvalidDataException">The table is not [1, 1 + g², D] with g ≥ 1, or not floating point; the message names the key and shape.</exception>
+    public static Tensor? InterpolatePosEmbed(Tensor posEmbed, int gridSize, string source = "checkpoint")
     {
         ArgumentNullException.ThrowIfNull(posEmbed);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gridSize);
+        string shape = $"[{string.Join(", ", posEmbed.shape)}]";
+        if (posEmbed.dim() != 3 || posEmbed.shape[0] != 1 || posEmbed.shape[1] < 2 || !posEmbed.is_floating_point())
+            throw new InvalidDataException($"{PrintableText.Escape(source)}: 'pos_embed' has shape {shape} and dtype {posEmbed.dtype}; "
+                + "expected floating-point [1, 1 + g², D]: the class-token row, then one row per patch of a g×g grid.");
         long patches = posEmbed.shape[1] - 1, width = posEmbed.shape[2];
         int oldGrid = (int)Math.Round(Math.Sqrt(patches));
-        if (oldGrid * oldGrid != patches)
-            throw new InvalidDataException($"pos_embed has {patches} patch rows, not a square grid.");
+        if ((long)oldGrid * oldGrid != patches)
+            throw new InvalidDataException($"{PrintableText.Escape(source)}: 'pos_embed' has shape {shape}: its {patches} patch rows are not a square grid.");
         if (oldGrid == gridSize) return null;
 
         using var scope = NewDisposeScope();
@@ -139,9 +163,9 @@ public static class MaeCheckpoint
     }
 
     // Replaces pos_embed by a copy resampled to the model's grid when the grids differ; the caller disposes the copy.
-    private static Tensor? Resample(Dictionary<string, Tensor> tensors, MaeClassifier model)
+    private static Tensor? Resample(Dictionary<string, Tensor> tensors, MaeClassifier model, string source)
     {
-        var resampled = tensors.TryGetValue("pos_embed", out var pos) ? InterpolatePosEmbed(pos, model.Options.Encoder.GridSize) : null;
+        var resampled = tensors.TryGetValue("pos_embed", out var pos) ? InterpolatePosEmbed(pos, model.Options.Encoder.GridSize, source) : null;
         if (resampled is not null) tensors["pos_embed"] = resampled;
         return resampled;
     }

@@ -29,7 +29,7 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
 
     private readonly MaeClassifierOptions options;
 
-    /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string)"/>.</summary>
+    /// <summary>Builds the classifier; load pre-trained encoder weights with <see cref="MaeCheckpoint.LoadPretrainedEncoder(MaeClassifier, string, bool)"/>.</summary>
     public MaeClassifier(MaeClassifierOptions? options = null, Device? device = null) : base(nameof(MaeClassifier))
     {
         this.options = options = OptionsValidation.ValidatedCopy(new MaeClassifierOptionsValidator(), options ?? new MaeClassifierOptions(), nameof(options));

@@ -58,10 +58,14 @@ public sealed class AffectSequenceModel : TemporalAffectModel
     /// <param name="x">MAE frame features [B, T, D].</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
     /// <returns>The selected tasks' outputs, each [B, T, ·]; the caller disposes them. Padded frames' rows mean nothing.</returns>
-    /// <exception cref="ArgumentException">A shape or dtype does not fit, or the window is too long for the transformer.</exception>
+    /// <exception cref="ArgumentException">
+    /// A shape or dtype does not fit, the window is too long for the transformer, or x holds NaN or ±∞ (the message gives
+    /// the window, frame and feature).
+    /// </exception>
     public override AffectPredictions forward(Tensor x, Tensor? valid)
     {
         SequenceChecks.CheckFrames(x, valid, InputDim, "AffectSequenceModelOptions.InputDim");
+        SequenceChecks.CheckFinite(x);
         using var scope = NewDisposeScope();
         var h = tcn is not null ? tcn.call(x, valid)                            // h = TCN(x)  [B, T, C]
               : input_proj is not null ? input_proj.call(x)                     //   or W_in x  [B, T, C]

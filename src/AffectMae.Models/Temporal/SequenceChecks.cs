@@ -33,4 +33,21 @@ internal static class SequenceChecks
     /// <returns>Bool [B, T].</returns>
     public static Tensor KeyPaddingMask(Tensor valid) =>
         valid.logical_not().logical_and(valid.any(1, keepdim: true));           // [B, T]
+
+    /// <summary>
+    /// Checks that every value of x [B, T, D] is finite: one NaN would spread through the convolutions and attention to
+    /// every prediction of its window. Costs one pass over x and one synchronisation, small beside the model.
+    /// </summary>
+    /// <exception cref="ArgumentException">x holds NaN or ±∞; the message gives the window, frame and feature of the first.</exception>
+    public static void CheckFinite(Tensor x)
+    {
+        if (!x.is_floating_point()) return;
+        using var scope = NewDisposeScope();
+        var bad = isfinite(x).logical_not();
+        if (!bad.any().item<bool>()) return;
+        long[] at = bad.nonzero()[0].cpu().data<long>().ToArray();                          // [b, t, d]
+        double value = x[at[0], at[1], at[2]].to_type(ScalarType.Float64).item<double>();
+        throw new ArgumentException($"x holds {value} at window {at[0]}, frame {at[1]}, feature {at[2]} (0-based) and "
+            + $"{bad.sum().item<long>()} non-finite values in all; the temporal model needs finite features.", nameof(x));
+    }
 }

@@ -105,7 +105,25 @@ public sealed class Trainer
         return value;
     }
 
+    /// <summary>
+    /// When <c>best/</c> holds a better score than <see cref="State"/> knows of (a run restarted over an earlier one),
+    /// takes that score as the one to beat, so <c>best/</c> is only ever replaced by a better model.
+    /// </summary>
+    private void AdoptBestOnDisk(CheckpointPolicy? checkpoints)
+    {
+        if (checkpoints is null || !TrainingCheckpoint.Exists(checkpoints.Best)) return;
+        var held = TrainingCheckpoint.ReadState(checkpoints.Best);
+        if (held.BestScore is double score && (State.BestScore is null || score > State.BestScore))
+        {
+            logger.LogInformation("{Best} holds validation score {Score:F5} from epoch {Epoch}; only a better score replaces it", checkpoints.Best, score, held.BestEpoch + 1);
+            State = State with { BestScore = score, BestEpoch = held.BestEpoch };
+        }
+    }
+
     /// <summary>Continues from a checkpoint written by this trainer (weights, optimiser, random generator, position).</summary>
+    /// <param name="checkpointDirectory">The checkpoint folder, e.g. <see cref="CheckpointPolicy.Last"/>.</param>
+    /// <exception cref="DirectoryNotFoundException">There is no checkpoint there.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is damaged or does not fit the model; the message names the file.</exception>
     public void Resume(string checkpointDirectory)
     {
         State = TrainingCheckpoint.Load(checkpointDirectory, model, optimizer);
@@ -121,11 +139,16 @@ public sealed class Trainer
     /// <param name="loss">The loss of a batch; the model is in training mode.</param>
     /// <param name="validate">
     /// Score of the model after an epoch, higher is better (evaluation mode), optionally with named figures that go into
-    /// <see cref="TrainingState.History"/>; a <c>double</c> converts. Null for none.
+    /// <see cref="TrainingState.History"/>; a <c>double</c> converts. Null for none. <c>best/</c> is saved only when the
+    /// score beats both <see cref="TrainingState.BestScore"/> and the score <c>best/</c> already holds.
     /// </param>
     /// <param name="checkpoints">Where to save checkpoints; null for none.</param>
     /// <param name="progress">Receives a report after every step.</param>
     /// <param name="cancellationToken">Stops after the current step; with checkpoints, <c>last/</c> is saved first.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="InvalidOperationException">The loss or the validation score is not finite.</exception>
+    /// <exception cref="InvalidDataException"><c>best/</c> exists but is damaged; the message names the file.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; <c>last/</c> holds the step reached.</exception>
     public TrainingState Fit<TBatch>(
         Func<int, IEnumerable<TBatch>> epochBatches, Func<TBatch, Tensor> loss, Func<int, ValidationScores>? validate = null,
         CheckpointPolicy? checkpoints = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -177,7 +200,10 @@ public sealed class Trainer
                 ValidationScores scores;
                 using (no_grad()) scores = validate(epoch);
                 logger.LogInformation("Epoch {Epoch}: validation score {Score:F5}", epoch + 1, scores.Score);
+                if (!double.IsFinite(scores.Score))
+                    throw new InvalidOperationException($"The validation score is {scores.Score} after epoch {epoch + 1}; check the validation set and the model's outputs.");
                 record = record with { Score = scores.Score, Metrics = scores.Metrics };
+                AdoptBestOnDisk(checkpoints);
                 improved = State.BestScore is null || scores.Score > State.BestScore;
             }
             State = State with

@@ -147,4 +147,42 @@ public sealed class AbawLayoutTests : IDisposable
 
         read.Select(a => (a.Video, a.FrameCount)).Should().Equal(("x", 1), ("y", 2));
     }
+    [Fact]
+    public void An_annotation_entry_that_is_a_folder_is_refused_instead_of_dropping_its_labels()
+    {
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("a", [0]));
+        string folder = Path.Combine(temp.Root, "EXPR_Recognition_Challenge", "Train_Set", "b.txt");
+        Directory.CreateDirectory(folder);
+
+        FluentActions.Invoking(() => temp.Layout.Videos(AffectTask.Expression, AbawSplit.Train))
+            .Should().Throw<IOException>().WithMessage($"Annotation file '{folder}' is a folder, not a regular file*");
+    }
+
+    [Fact]
+    public void A_video_in_both_splits_of_a_task_is_refused_naming_both_files()
+    {
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("a", [0]));
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("b", [0]));
+        temp.Layout.WriteAnnotation(AbawSplit.Validation, new ExpressionAnnotation("b", [1]));
+        string train = temp.Layout.AnnotationPath(AffectTask.Expression, AbawSplit.Train, "b");
+        string validation = temp.Layout.AnnotationPath(AffectTask.Expression, AbawSplit.Validation, "b");
+
+        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AffectTask.Expression)).Should().Throw<InvalidDataException>()
+            .WithMessage($"Video 'b' is in both splits: '{train}' and '{validation}'. Its frames would be trained on and validated on*");
+    }
+
+    [Fact]
+    public void The_layout_passes_its_line_length_cap_to_the_reader()
+    {
+        // The header holds 59 characters; line 2 holds 64: "3" and 63 spaces.
+        temp.WriteText(Path.Combine("EXPR_Recognition_Challenge", "Train_Set", "v.txt"),
+            "Neutral,Anger,Disgust,Fear,Happiness,Sadness,Surprise,Other\n3" + new string(' ', 63) + "\n");
+        var strict = new AbawLayout(temp.Root) { MaxAnnotationLineLength = 64 };
+        var stricter = new AbawLayout(temp.Root) { MaxAnnotationLineLength = 63 };
+
+        strict.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v").Should().Be(new ExpressionAnnotation("v", [3]));
+        FluentActions.Invoking(() => stricter.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v"))
+            .Should().Throw<AnnotationFormatException>().Which.LineNumber.Should().Be(2);
+        FluentActions.Invoking(() => new AbawLayout(temp.Root) { MaxAnnotationLineLength = 0 }).Should().Throw<ArgumentOutOfRangeException>();
+    }
 }

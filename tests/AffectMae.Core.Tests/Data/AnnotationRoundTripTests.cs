@@ -123,14 +123,13 @@ public sealed class AnnotationRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void A_file_holding_only_the_header_is_a_video_of_zero_frames()
+    public void A_record_of_zero_frames_is_not_written_because_the_reader_would_refuse_the_file()
     {
-        string path = temp.WriteText("empty.txt", "valence,arousal\n");
+        string path = Path.Combine(temp.Root, "empty.txt");
 
-        var read = AnnotationReader.ReadValenceArousal(path);
-
-        read.FrameCount.Should().Be(0);
-        read.LabelledFrameCount.Should().Be(0);
+        FluentActions.Invoking(() => AnnotationWriter.Write(path, new ExpressionAnnotation("empty", [])))
+            .Should().Throw<ArgumentException>().WithMessage("Video 'empty' has no frames*");
+        File.Exists(path).Should().BeFalse();
     }
 
     [Fact]

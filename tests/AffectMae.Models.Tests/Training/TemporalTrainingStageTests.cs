@@ -74,6 +74,48 @@ public sealed class TemporalTrainingStageTests : IDisposable
     }
 
     [Fact]
+    public void A_run_over_a_damaged_last_checkpoint_fails_naming_it_instead_of_starting_over()
+    {
+        // The case: last/state.json of "{}" restarted at epoch 0 and then replaced best/ with a worse model.
+        var train = new FeatureWindowDataset([SyntheticFeatures.Video("train", 40, seed: 1)], Segmenter);
+        var validation = new FeatureWindowDataset([SyntheticFeatures.Video("val", 40, seed: 2)], Segmenter);
+        var run = new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Workers = 0 };
+        var options = new OptimizationOptions { LearningRate = 1e-3, Epochs = 1, WarmupEpochs = 0, BatchSize = 2, Seed = 3 };
+        using (var model = TinyModel())
+        using (var stage = new TemporalTrainingStage(model, options))
+            stage.Run(train, validation, run);
+        string state = Path.Combine(folder, "last", "state.json");
+        File.WriteAllText(state, "{}");
+        byte[] best = File.ReadAllBytes(Path.Combine(folder, "best", "model.safetensors"));
+
+        using var again = TinyModel();
+        using var restarted = new TemporalTrainingStage(again, new OptimizationOptions { LearningRate = 1e-3, Epochs = 2, WarmupEpochs = 0, BatchSize = 2, Seed = 3 });
+        var rerun = () => restarted.Run(train, validation, run);
+
+        rerun.Should().Throw<InvalidDataException>().WithMessage($"{state} is corrupt: the field 'Epoch' is missing*");
+        File.ReadAllBytes(Path.Combine(folder, "best", "model.safetensors")).Should().Equal(best);
+    }
+
+    [Fact]
+    public void A_validation_set_without_labels_for_a_predicted_task_is_refused_before_training()
+    {
+        // The validation video has VA and AU labels but no expression annotation; the model predicts all three tasks.
+        var train = new FeatureWindowDataset([SyntheticFeatures.Video("train", 40, seed: 1)], Segmenter);
+        var labelled = SyntheticFeatures.Video("val", 40, seed: 2);
+        var noExpression = new VideoFeatures("val", labelled.Features.ToArray(), labelled.FeatureDim, labelled.ValenceArousal.ToArray(), null, labelled.ActionUnits.ToArray());
+        var validation = new FeatureWindowDataset([noExpression], Segmenter);
+        using var model = TinyModel();
+        using var stage = new TemporalTrainingStage(model, Options);
+        var run = new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = Path.Combine(folder, "run") } };
+
+        var act = () => stage.Run(train, validation, run);
+
+        act.Should().Throw<ArgumentException>().WithMessage(
+            "The validation set (1 videos) has no frame labelled for Expression, which the model predicts: add validation videos annotated for Expression, or leave it out of TaskHeadsOptions.Tasks.*");
+        Directory.Exists(Path.Combine(folder, "run")).Should().BeFalse("nothing was trained");
+    }
+
+    [Fact]
     public void Stitched_predictions_cover_every_frame_once()
     {
         var validation = new FeatureWindowDataset([SyntheticFeatures.Video("v", 53, seed: 9)], Segmenter);

@@ -98,6 +98,61 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_run_restarted_from_scratch_never_replaces_a_better_best_checkpoint()
+    {
+        // Run 1 keeps epoch 1 (0.7) in best/. Run 2 starts over without last/ and scores 0.3, 0.6, 0.8: best/ must
+        // hold 0.7 after its first two epochs and take 0.8 only after the third.
+        var policy = new CheckpointPolicy { Folder = folder };
+        using (var first = new Problem(initSeed: 7))
+            new Trainer(first.Model, first.Optimizer, Options, StepsPerEpoch).Fit(first.Batches, first.Loss, epoch => new[] { 0.2, 0.7, 0.5 }[epoch], policy);
+        Directory.Delete(policy.Last, recursive: true);
+        var heldBeforeValidation = new List<double?>();
+        var lastBeforeValidation = new List<TrainingState>();
+
+        using var second = new Problem(initSeed: 8);
+        var state = new Trainer(second.Model, second.Optimizer, Options, StepsPerEpoch).Fit(second.Batches, second.Loss, epoch =>
+        {
+            heldBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Best).BestScore);
+            if (epoch > 0) lastBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Last));   // last/ stays readable for a resume
+            return new[] { 0.3, 0.6, 0.8 }[epoch];
+        }, policy);
+
+        heldBeforeValidation.Should().Equal(0.7, 0.7, 0.7);
+        lastBeforeValidation.Select(s => s with { History = null }).Should().Equal(new TrainingState(1, 0, 5, 0.7, 1), new TrainingState(2, 0, 10, 0.7, 1));
+        (TrainingCheckpoint.ReadState(policy.Best) with { History = null }).Should().Be(new TrainingState(3, 0, 15, 0.8, 2));
+        (state.BestScore, state.BestEpoch).Should().Be((0.8, 2));
+    }
+
+    [Fact]
+    public void A_run_restarted_with_a_worse_score_reports_the_best_it_kept()
+    {
+        var policy = new CheckpointPolicy { Folder = folder };
+        using (var first = new Problem(initSeed: 9))
+            new Trainer(first.Model, first.Optimizer, Options, StepsPerEpoch).Fit(first.Batches, first.Loss, epoch => 0.9, policy);
+        byte[] bestWeights = File.ReadAllBytes(Path.Combine(policy.Best, TrainingCheckpoint.ModelFileName));
+        Directory.Delete(policy.Last, recursive: true);
+
+        using var second = new Problem(initSeed: 10);
+        var state = new Trainer(second.Model, second.Optimizer, Options, StepsPerEpoch).Fit(second.Batches, second.Loss, epoch => 0.1, policy);
+
+        (state.BestScore, state.BestEpoch).Should().Be((0.9, 0));
+        File.ReadAllBytes(Path.Combine(policy.Best, TrainingCheckpoint.ModelFileName)).Should().Equal(bestWeights);
+    }
+
+    [Fact]
+    public void A_non_finite_validation_score_stops_training_before_saving_best()
+    {
+        using var problem = new Problem(initSeed: 11);
+        var policy = new CheckpointPolicy { Folder = folder };
+        var trainer = new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch);
+
+        var fit = () => trainer.Fit(problem.Batches, problem.Loss, _ => double.NaN, policy);
+
+        fit.Should().Throw<InvalidOperationException>().WithMessage("The validation score is NaN after epoch 1*");
+        TrainingCheckpoint.Exists(policy.Best).Should().BeFalse();
+    }
+
+    [Fact]
     public void Clipping_bounds_the_global_gradient_norm()
     {
         using var problem = new Problem(initSeed: 4);
@@ -133,6 +188,8 @@ public sealed class TrainerTests : IDisposable
         var load = () => TrainingCheckpoint.Load(checkpoint, problem.Model, problem.Optimizer);
 
         load.Should().Throw<InvalidDataException>().WithMessage($"{Path.Combine(checkpoint, "state.json")} is corrupt*");
+        var resume = () => new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch).Resume(checkpoint);
+        resume.Should().Throw<InvalidDataException>();
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -62,7 +62,7 @@ public static class AstronautVideo
     /// <summary>Writes a video of <paramref name="count"/> frames; frames in <paramref name="covered"/> have the face hidden.</summary>
     public static void Write(string path, Mat photo, int count, Size size, ISet<int> covered, double fps = 25, FourCC? codec = null)
     {
-        using var writer = new VideoWriter(path, codec ?? FourCC.MP4V, fps, size);
+        using var writer = new VideoWriter(path, codec ?? FourCC.FromString("mp4v"), fps, size);
         if (!writer.IsOpened())
             throw new InvalidOperationException($"VideoWriter cannot write '{path}'.");
         for (int t = 0; t < count; t++)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AffectMae.Video.Decoding;
 
 /// <summary>Opens the right <see cref="IFrameSource"/> for a path: a folder, a photo or a video file.</summary>
-public static class FrameSource
+public static class FrameSources
 {
     /// <summary>Opens <paramref name="path"/>: a directory as an <see cref="ImageFolderSource"/>, a file with an image extension as a <see cref="PhotoSource"/>, any other file as a <see cref="VideoFileSource"/>.</summary>
     /// <param name="path">A video file, a photo or a folder of numbered images.</param>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace AffectMae.Video.Cropping;
 
@@ -51,6 +52,7 @@ public sealed class FaceCropOptions
 }
 
 /// <summary>What fills the parts of a crop that fall outside the frame.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CropBorder>))]
 public enum CropBorder
 {
     /// <summary>Black pixels.</summary>

@@ -26,7 +26,17 @@ public sealed class CascadeFaceDetector : IFaceDetector
         OpenCvRuntime.EnsureLoaded();
         ModelPath = FaceModelFiles.Resolve(options.ModelPath, FaceDetectorKind.Cascade);
         cascade = new CascadeClassifier();
-        if (!cascade.Load(ModelPath) || cascade.Empty())
+        bool loaded;
+        try
+        {
+            loaded = cascade.Load(ModelPath) && !cascade.Empty();
+        }
+        catch (OpenCVException e)
+        {
+            cascade.Dispose();
+            throw new InvalidDataException($"'{ModelPath}' is not a Haar or LBP cascade OpenCV can load: {e.Message}", e);
+        }
+        if (!loaded)
         {
             cascade.Dispose();
             throw new InvalidDataException($"'{ModelPath}' is not a Haar or LBP cascade OpenCV can load.");

@@ -99,63 +99,36 @@ public sealed class FaceCropPipeline
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private static async Task Decode(IFrameSource source, ChannelWriter<VideoFrame> output, CancellationToken token)
-    {
-        Exception? failure = null;
-        try
+    private static Task Decode(IFrameSource source, ChannelWriter<VideoFrame> output, CancellationToken token) =>
+        Stage(output, async () =>
         {
             foreach (var frame in source.ReadFrames(token))
-            {
-                try
-                {
-                    await output.WriteAsync(frame, token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    frame.Dispose();
-                    throw;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        output.TryComplete(failure);
-    }
+                await Hand(output, frame, frame, token).ConfigureAwait(false);
+        });
 
-    private async Task Track(ChannelReader<VideoFrame> input, ChannelWriter<(VideoFrame, TrackedFace?)> output, CancellationToken token)
-    {
-        Exception? failure = null;
-        try
+    private Task Track(ChannelReader<VideoFrame> input, ChannelWriter<(VideoFrame, TrackedFace?)> output, CancellationToken token) =>
+        Stage(output, async () =>
         {
             using var detector = createDetector();
             var tracker = new FaceTracker(detector, options.Tracker);
             await foreach (var frame in input.ReadAllAsync(token).ConfigureAwait(false))
             {
+                TrackedFace? face;
                 try
                 {
-                    var face = tracker.Next(frame.Image);
-                    await output.WriteAsync((frame, face), token).ConfigureAwait(false);
+                    face = tracker.Next(frame.Image);
                 }
                 catch
                 {
                     frame.Dispose();
                     throw;
                 }
+                await Hand(output, (frame, face), frame, token).ConfigureAwait(false);
             }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        output.TryComplete(failure);
-    }
+        });
 
-    private async Task CropFaces(ChannelReader<(VideoFrame Frame, TrackedFace? Face)> input, ChannelWriter<FaceFrame> output, CancellationToken token)
-    {
-        Exception? failure = null;
-        try
+    private Task CropFaces(ChannelReader<(VideoFrame Frame, TrackedFace? Face)> input, ChannelWriter<FaceFrame> output, CancellationToken token) =>
+        Stage(output, async () =>
         {
             await foreach (var (frame, face) in input.ReadAllAsync(token).ConfigureAwait(false))
             {
@@ -171,22 +144,37 @@ public sealed class FaceCropPipeline
                     }
                     row = new FaceFrame(frame.Index, frame.FrameNumber, frame.Timestamp, frame.SourceFile, frame.Width, frame.Height, face, square, crop);
                 }
-                try
-                {
-                    await output.WriteAsync(row, token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    row.Dispose();
-                    throw;
-                }
+                await Hand(output, row, row, token).ConfigureAwait(false);
             }
+        });
+
+    /// <summary>Runs a stage's body and completes its output queue, with the body's exception if it failed, so the failure reaches the caller.</summary>
+    private static async Task Stage<T>(ChannelWriter<T> output, Func<Task> body)
+    {
+        Exception? failure = null;
+        try
+        {
+            await body().ConfigureAwait(false);
         }
         catch (Exception e)
         {
             failure = e;
         }
         output.TryComplete(failure);
+    }
+
+    /// <summary>Queues <paramref name="item"/> for the next stage; if that fails (cancelled), disposes what it holds.</summary>
+    private static async ValueTask Hand<T>(ChannelWriter<T> output, T item, IDisposable owned, CancellationToken token)
+    {
+        try
+        {
+            await output.WriteAsync(item, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            owned.Dispose();
+            throw;
+        }
     }
 
     private static void Drain<T>(ChannelReader<T> reader, Action<T> dispose)

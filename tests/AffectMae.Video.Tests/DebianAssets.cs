@@ -8,6 +8,7 @@ namespace AffectMae.Video.Tests;
 /// <c>astronaut.png</c> (NASA portrait of Eileen Collins, public domain); <c>opencv-data</c> brings OpenCV's cascades.
 /// </summary>
 /// <remarks>
+/// Also compiled into benchmarks/AffectMae.Benchmarks (the video cases build their video from the same photo).
 /// The cache is <c>$AFFECTMAE_TEST_ASSETS</c> when set (a folder holding <c>python3-skimage/</c> and <c>opencv-data/</c>
 /// already extracted, for machines without apt), else <c>~/.cache/affectmae/debian-assets</c>. When neither the cache
 /// nor apt can provide a file, the tests that need it fail with a message saying so: they never pass silently.
@@ -18,6 +19,7 @@ public sealed class DebianAssets
     private const string OpenCvData = "opencv-data";
     private readonly string? failure;
 
+    /// <summary>Extracts both packages into the cache unless they are there; a failure is kept and reported by the first test that needs a file.</summary>
     public DebianAssets()
     {
         Root = Environment.GetEnvironmentVariable("AFFECTMAE_TEST_ASSETS") is { Length: > 0 } given
@@ -117,10 +119,4 @@ public sealed class DebianAssets
             return false;
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class DebianAssetsCollection : ICollectionFixture<DebianAssets>
-{
-    public const string Name = "Debian assets";
 }

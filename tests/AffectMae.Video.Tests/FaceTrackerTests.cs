@@ -109,4 +109,31 @@ public sealed class FaceTrackerTests
         taken.Detection.Box.Should().Be(other);
         taken.TrackNumber.Should().Be(2);
     }
+
+    [Fact]
+    public void After_a_gap_the_subject_is_taken_back_nearby_though_it_moved_on_while_hidden()
+    {
+        var before = new FaceBox(100, 60, 40, 40);
+        var after = new FaceBox(125, 60, 40, 40);   // 25 pixels on: IoU 15/65 = 0.23 < MinIou 0.3
+        var farAway = new FaceBox(200, 60, 40, 40);
+        // One frame missed: reach (½ + ¼)·40 = 30 pixels, so 25 is near enough; after two more frames the same move is still taken.
+        var detector = new ScriptedDetector([before], [], [after]);
+        var tracker = new FaceTracker(detector, new FaceTrackerOptions { DetectEvery = 1 });
+        tracker.Next(Frame);
+        tracker.Next(Frame).Should().BeNull();
+        var back = tracker.Next(Frame)!;
+        back.Detection.Box.Should().Be(after);
+        back.TrackNumber.Should().Be(1);
+
+        // A face 100 pixels off (2.5 sides) after one missed frame is not the subject; consecutive frames need MinIou.
+        var strict = new FaceTracker(new ScriptedDetector([before], [], [farAway], [after]), new FaceTrackerOptions { DetectEvery = 1 });
+        strict.Next(Frame);
+        strict.Next(Frame);
+        strict.Next(Frame).Should().BeNull();
+        var nearAgain = strict.Next(Frame)!;   // two frames missed: reach (½ + ½)·40 = 40 ≥ 25
+        nearAgain.Detection.Box.Should().Be(after);
+        var noGap = new FaceTracker(new ScriptedDetector([before], [after]), new FaceTrackerOptions { DetectEvery = 1 });
+        noGap.Next(Frame);
+        noGap.Next(Frame).Should().BeNull();
+    }
 }

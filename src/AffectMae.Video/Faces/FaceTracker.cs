@@ -12,8 +12,9 @@ namespace AffectMae.Video.Faces;
 /// search, only the region around the tracked box is searched; otherwise (or when that region shows no matching face)
 /// the whole frame is.</item>
 /// <item>The detection with the highest IoU with the tracked box, if at least <see cref="FaceTrackerOptions.MinIou"/>,
-/// continues the track: box and landmarks are smoothed exponentially (restarting from the detection after frames
-/// without the face).</item>
+/// continues the track: box and landmarks are smoothed exponentially. After frames without the face, the nearest face
+/// of similar size within a distance that grows with the gap continues it too (a face moves on while it is covered),
+/// and smoothing restarts from that detection.</item>
 /// <item>Without a match the frame has no face. After more than <see cref="FaceTrackerOptions.MaxMissedFrames"/> such
 /// frames in a row the track is dropped; with no track, the largest face of a whole-frame search starts a new one
 /// (the subject is the largest face when it first appears, then the face that persists).</item>
@@ -94,13 +95,35 @@ public sealed class FaceTracker
         return new TrackedFace(track, TrackNumber, WholeFrameSearch: true);
     }
 
+    /// <summary>
+    /// The detection that continues the track: the one with the highest IoU with the tracked box if that reaches
+    /// MinIou; after frames without the face, also the nearest face of a similar size (area within a factor of
+    /// <see cref="ReacquireAreaRatio"/>) whose centre lies within (½ + ¼ · frames missed) box sides, at most
+    /// <see cref="ReacquireMaxSides"/>, of where the face was last seen, since a face moves on while it is hidden.
+    /// </summary>
     private FaceDetection? BestMatch(IReadOnlyList<FaceDetection> found)
     {
         if (track is null || found.Count == 0)
             return null;
         var best = found.MaxBy(f => f.Box.IntersectionOverUnion(track.Box))!;
-        return best.Box.IntersectionOverUnion(track.Box) >= options.MinIou ? best : null;
+        if (best.Box.IntersectionOverUnion(track.Box) >= options.MinIou)
+            return best;
+        if (missed == 0)
+            return null;
+
+        float side = Math.Max(track.Box.Width, track.Box.Height);
+        float reach = side * Math.Min(0.5f + 0.25f * missed, ReacquireMaxSides);
+        float Distance(FaceBox b) => MathF.Sqrt(MathF.Pow(b.CenterX - track.Box.CenterX, 2) + MathF.Pow(b.CenterY - track.Box.CenterY, 2));
+        bool SimilarSize(FaceBox b) => b.Area <= ReacquireAreaRatio * track.Box.Area && track.Box.Area <= ReacquireAreaRatio * b.Area;
+        var nearest = found.Where(f => SimilarSize(f.Box)).MinBy(f => Distance(f.Box));
+        return nearest is not null && Distance(nearest.Box) <= reach ? nearest : null;
     }
+
+    /// <summary>Largest area ratio between the lost face and a face taken for it after a gap.</summary>
+    private const float ReacquireAreaRatio = 2f;
+
+    /// <summary>Farthest a face taken for the lost one after a gap may lie, in box sides.</summary>
+    private const float ReacquireMaxSides = 3f;
 
     /// <summary>Detections in the square of side SearchRegionScale × the box's longer side around <paramref name="box"/>, in frame pixels.</summary>
     private IReadOnlyList<FaceDetection> DetectAround(Mat frame, FaceBox box)

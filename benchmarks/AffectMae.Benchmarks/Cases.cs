@@ -39,7 +39,8 @@ internal static partial class Cases
 
     /// <summary>The cases, in the order <c>all</c> runs them.</summary>
     public static readonly string[] Names =
-        ["blas", "extract-b1", "extract-b8", "extract-b32", "mae-b8", "temporal-b32", "memory-temporal", "overhead"];
+        ["blas", "extract-b1", "extract-b8", "extract-b32", "mae-b8", "temporal-b32", "memory-temporal", "overhead",
+         "video-decode", "video-faces-k1", "video-faces-k5"];
 
     /// <summary>Runs case <paramref name="name"/>.</summary>
     public static CaseResult Run(string name, Settings settings)
@@ -60,6 +61,9 @@ internal static partial class Cases
             "memory-extract" => MemoryExtract(settings),
             "overhead" => Overhead(settings),
             "blas" => Blas(settings),
+            "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
+            "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
+            "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
             "profile-temporal" => ProfileTemporal(settings, scopedAdamW: false),
             "profile-mae" => ProfileMae(settings, scopedAdamW: false),
             "profile-mae-scoped-adamw" => ProfileMae(settings, scopedAdamW: true),

@@ -61,7 +61,8 @@ public sealed class FaceCropper
         if (!(square.Side > 0) || !double.IsFinite(square.CenterX) || !double.IsFinite(square.CenterY) || !double.IsFinite(square.AngleDegrees))
             throw new ArgumentException($"The crop square must have a positive side and finite centre and angle; it is {square}.", nameof(square));
         int output = Options.OutputSize;
-        // Render at the square's own resolution when it is larger than the output, then shrink by area averaging.
+        // Render at the square's own resolution when it is larger than the output (up to 8 × the output, which bounds
+        // the memory for huge faces), then shrink by area averaging.
         int rendered = (int)Math.Min(Math.Max(output, Math.Ceiling(square.Side)), 8 * output);
 
         // Inverse map, crop pixel (u, v) → frame point. Pixel centres: crop pixel u is centred at u + 0.5 in continuous

@@ -39,16 +39,16 @@ public sealed class RotationTests(DebianAssets assets, ITestOutputHelper output)
     [Fact]
     public void A_video_stored_on_its_side_comes_out_upright_and_the_rotation_is_reported()
     {
-        // A portrait frame (120 wide, 160 high: the photo at 160², its middle 120 columns), stored turned a quarter
-        // counter-clockwise (160 × 120), so that a quarter turn clockwise makes it upright.
+        // A portrait frame (240 wide, 320 high: the photo at 320², its middle 240 columns), stored turned a quarter
+        // counter-clockwise (320 × 240), so that a quarter turn clockwise makes it upright.
         string path = temp.File("portrait.mp4");
         using (var photo = Cv2.ImRead(assets.Astronaut))
-        using (var small = photo.Resize(new Size(160, 160)))
-        using (var portrait = new Mat(small, new Rect(20, 0, 120, 160)))
+        using (var small = photo.Resize(new Size(320, 320)))
+        using (var portrait = new Mat(small, new Rect(40, 0, 240, 320)))
         using (var sideways = new Mat())
         {
             Cv2.Rotate(portrait, sideways, RotateFlags.Rotate90Counterclockwise);
-            using var writer = new VideoWriter(path, FourCC.FromString("mp4v"), 25, new Size(160, 120));
+            using var writer = new VideoWriter(path, FourCC.FromString("mp4v"), 25, new Size(320, 240));
             for (int t = 0; t < 3; t++)
                 writer.Write(sideways);
         }
@@ -56,7 +56,7 @@ public sealed class RotationTests(DebianAssets assets, ITestOutputHelper output)
 
         using var source = new VideoFileSource(path);
         output.WriteLine($"{source.Info}");
-        source.Info.Should().BeEquivalentTo(new FrameSourceInfo(FrameSourceKind.VideoFile, 120, 160, 25.0, 3, 90, true));
+        source.Info.Should().BeEquivalentTo(new FrameSourceInfo(FrameSourceKind.VideoFile, 240, 320, 25.0, 3, 90, true));
 
         using var detector = new CascadeFaceDetector(new FaceDetectorOptions { ModelPath = assets.HaarCascade() });
         using var unturned = new VideoFileSource(path, autoRotate: false);
@@ -66,9 +66,9 @@ public sealed class RotationTests(DebianAssets assets, ITestOutputHelper output)
             // The frontal-face cascade finds the face only in the upright frame.
             var upright = detector.Detect(frame.Image);
             output.WriteLine($"upright: {upright.Count} face(s); as stored: {detector.Detect(stored.Image).Count}");
-            (frame.Width, frame.Height, stored.Width, stored.Height).Should().Be((120, 160, 160, 120));
+            (frame.Width, frame.Height, stored.Width, stored.Height).Should().Be((240, 320, 320, 240));
             upright.Should().ContainSingle();
-            upright[0].Box.IntersectionOverUnion(AstronautVideo.PhotoFace.Scale(160f / 512).Offset(-20, 0)).Should().BeGreaterThanOrEqualTo(0.5f);
+            upright[0].Box.IntersectionOverUnion(AstronautVideo.PhotoFace.Scale(320f / 512).Offset(-40, 0)).Should().BeGreaterThanOrEqualTo(0.5f);
             detector.Detect(stored.Image).Should().BeEmpty();
         }
     }

@@ -114,9 +114,9 @@ public sealed class FaceTrackerTests
     public void After_a_gap_the_subject_is_taken_back_nearby_though_it_moved_on_while_hidden()
     {
         var before = new FaceBox(100, 60, 40, 40);
-        var after = new FaceBox(125, 60, 40, 40);   // 25 pixels on: IoU 15/65 = 0.23 < MinIou 0.3
+        var after = new FaceBox(122, 60, 40, 40);   // 22 pixels on: IoU 18/62 = 0.29 < MinIou 0.3
         var farAway = new FaceBox(200, 60, 40, 40);
-        // One frame missed: reach (½ + ¼)·40 = 30 pixels, so 25 is near enough; after two more frames the same move is still taken.
+        // One frame missed: reach (½ + 0.1)·40 = 24 pixels, so 22 is near enough.
         var detector = new ScriptedDetector([before], [], [after]);
         var tracker = new FaceTracker(detector, new FaceTrackerOptions { DetectEvery = 1 });
         tracker.Next(Frame);
@@ -130,10 +130,18 @@ public sealed class FaceTrackerTests
         strict.Next(Frame);
         strict.Next(Frame);
         strict.Next(Frame).Should().BeNull();
-        var nearAgain = strict.Next(Frame)!;   // two frames missed: reach (½ + ½)·40 = 40 ≥ 25
+        var nearAgain = strict.Next(Frame)!;   // two frames missed: reach (½ + 0.2)·40 = 28 ≥ 22
         nearAgain.Detection.Box.Should().Be(after);
         var noGap = new FaceTracker(new ScriptedDetector([before], [after]), new FaceTrackerOptions { DetectEvery = 1 });
         noGap.Next(Frame);
         noGap.Next(Frame).Should().BeNull();
+
+        // Near enough but 1.8 times the area (a false face beside the covered one): not the subject.
+        var larger = new FaceBox(123, 53, 54, 54);   // centre 30 pixels on, IoU 680/3836 = 0.18; after 3 missed frames reach (½ + 0.3)·40 = 32
+        var sizeCheck = new FaceTracker(new ScriptedDetector([before], [], [], [], [larger]), new FaceTrackerOptions { DetectEvery = 1 });
+        sizeCheck.Next(Frame);
+        for (int i = 0; i < 3; i++)
+            sizeCheck.Next(Frame);
+        sizeCheck.Next(Frame).Should().BeNull();
     }
 }

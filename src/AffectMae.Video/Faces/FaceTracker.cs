@@ -98,7 +98,7 @@ public sealed class FaceTracker
     /// <summary>
     /// The detection that continues the track: the one with the highest IoU with the tracked box if that reaches
     /// MinIou; after frames without the face, also the nearest face of a similar size (area within a factor of
-    /// <see cref="ReacquireAreaRatio"/>) whose centre lies within (½ + ¼ · frames missed) box sides, at most
+    /// <see cref="ReacquireAreaRatio"/>) whose centre lies within (½ + 0.1 · frames missed) box sides, at most
     /// <see cref="ReacquireMaxSides"/>, of where the face was last seen, since a face moves on while it is hidden.
     /// </summary>
     private FaceDetection? BestMatch(IReadOnlyList<FaceDetection> found)
@@ -112,18 +112,18 @@ public sealed class FaceTracker
             return null;
 
         float side = Math.Max(track.Box.Width, track.Box.Height);
-        float reach = side * Math.Min(0.5f + 0.25f * missed, ReacquireMaxSides);
+        float reach = side * Math.Min(0.5f + 0.1f * missed, ReacquireMaxSides);
         float Distance(FaceBox b) => MathF.Sqrt(MathF.Pow(b.CenterX - track.Box.CenterX, 2) + MathF.Pow(b.CenterY - track.Box.CenterY, 2));
         bool SimilarSize(FaceBox b) => b.Area <= ReacquireAreaRatio * track.Box.Area && track.Box.Area <= ReacquireAreaRatio * b.Area;
         var nearest = found.Where(f => SimilarSize(f.Box)).MinBy(f => Distance(f.Box));
         return nearest is not null && Distance(nearest.Box) <= reach ? nearest : null;
     }
 
-    /// <summary>Largest area ratio between the lost face and a face taken for it after a gap.</summary>
-    private const float ReacquireAreaRatio = 2f;
+    /// <summary>Largest area ratio between the lost face and a face taken for it after a gap (a face hardly changes size while covered; a false face next to it often does).</summary>
+    private const float ReacquireAreaRatio = 1.5f;
 
     /// <summary>Farthest a face taken for the lost one after a gap may lie, in box sides.</summary>
-    private const float ReacquireMaxSides = 3f;
+    private const float ReacquireMaxSides = 1.5f;
 
     /// <summary>Detections in the square of side SearchRegionScale × the box's longer side around <paramref name="box"/>, in frame pixels.</summary>
     private IReadOnlyList<FaceDetection> DetectAround(Mat frame, FaceBox box)

@@ -10,10 +10,11 @@ namespace AffectMae.Video.Cropping;
 /// rules are in <see cref="FaceCropOptionsValidator"/>.
 /// </summary>
 /// <remarks>
-/// The defaults aim at Aff-Wild2's <c>cropped_aligned</c> frames, the encoder's training data: the ABAW organisers
-/// describe them as faces found by RetinaFace, aligned with a similarity transform from five landmarks, and stored at
-/// 112 × 112. Their exact template is not published; a square with a quarter of the face size on every side, eyes
-/// level, 112 pixels, comes close.
+/// The defaults aim at Aff-Wild2's <c>cropped_aligned</c> frames, the encoder's training data: 112 × 112 faces which,
+/// as the ABAW challenge papers describe them, were found by RetinaFace and aligned by a similarity transform from
+/// five landmarks (not checked against a copy of the data here). The exact template is not published; a square with a
+/// quarter of the face size on every side, eyes level, at 112 pixels, is our approximation. Whatever a model was
+/// trained with, its bundle should carry these settings so that prediction crops the same way.
 /// </remarks>
 public sealed class FaceCropOptions
 {

@@ -20,8 +20,8 @@ public sealed class OptionsTests
     {
         var result = new FaceCropOptionsValidator().Validate(null, new FaceCropOptions { OutputSize = 8, Margin = -0.1 });
         result.Failures.Should().BeEquivalentTo(
-            "FaceCropOptions.OutputSize must lie in [16, 2048] pixels; use 112 (Aff-Wild2's cropped_aligned size).",
-            "FaceCropOptions.Margin must lie in [0, 2] face sides; use 0.25 (a quarter of the face on every side).");
+            "FaceCropOptions.OutputSize must lie in [16, 2048] pixels; use 112 (Aff-Wild2's cropped_aligned size). It is 8.",
+            "FaceCropOptions.Margin must lie in [0, 2] face sides; use 0.25 (a quarter of the face on every side). It is -0.1.");
     }
 
     [Fact]

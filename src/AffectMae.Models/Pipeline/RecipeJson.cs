@@ -32,14 +32,20 @@ internal static class RecipeJson
 
     public static JsonObject ToJson(AffectMaeRecipe recipe)
     {
-        ArgumentNullException.ThrowIfNull(recipe);
-        var node = JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
+        var node = Everything(recipe);
         if (node[nameof(AffectMaeRecipe.Optimization)] is JsonObject blocks)
         {
             foreach (var (_, block) in blocks)
                 (block as JsonObject)?.Remove(SeedKey);                     // the recipe's Seed is their one home
         }
         return node;
+    }
+
+    // Every setting, the stages' seeds included: what a file's values are laid over.
+    private static JsonObject Everything(AffectMaeRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
     }
 
     public static void Save(AffectMaeRecipe recipe, string path)
@@ -101,7 +107,7 @@ internal static class RecipeJson
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
 
-        var merged = ToJson(basis);
+        var merged = Everything(basis);
         Overlay(merged, values, "", source, assign);
         if (merged[SeedKey] is { } seed && merged[nameof(AffectMaeRecipe.Optimization)] is JsonObject blocks)
         {

@@ -6,7 +6,7 @@ using SkiaSharp;
 
 namespace AffectMae.Models.Tests.Pipeline;
 
-[Collection(nameof(GlobalRngCollection))]
+[Collection(GlobalRngCollection.Name)]
 public sealed class AffectRecognizerTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("affectmae-recognizer-").FullName;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Pipeline;
 
-[Collection(nameof(GlobalRngCollection))]
+[Collection(GlobalRngCollection.Name)]
 public sealed class ModelBundleTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("affectmae-bundle-").FullName;

@@ -64,15 +64,16 @@ internal static class StageCommands
     public static Command Evaluate(IAnsiConsole console)
     {
         var variant = VariantOption();
+        var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle to score (default: the run folder's model of --variant); it reads the features of the variant's encoder." };
         return Verb(console, "evaluate", "Score a trained temporal model on the validation videos (P_VA, P_EXPR, P_AU); reads only.", (run, parse, ct) =>
         {
             var data = new AbawDataset(run.DataRoot);
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
-            var result = run.Pipeline.Evaluate(data, chosen, ct);
+            var result = run.Pipeline.Evaluate(data, chosen, parse.GetValue(temporal)?.FullName, ct);
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
             foreach (var file in AbawSubmission.Write(run.Pipeline.Run.Predictions, result.Predictions))
                 Wrote(console, file);
-        }, variant);
+        }, variant, temporal);
     }
 
     /// <summary><c>predict</c>: per-frame predictions for a folder of one video's face frames, from model bundles.</summary>

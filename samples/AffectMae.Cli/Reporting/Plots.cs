@@ -1,3 +1,4 @@
+using AffectMae.Metrics;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Training;
 using ScottPlot;
@@ -37,7 +38,7 @@ internal static class Plots
         string[] names = ["valence", "arousal"];
         for (int d = 0; d < 2; d++)
         {
-            var frames = Enumerable.Range(0, predictions.FrameCount).Where(f => gold[2 * f + d] >= -1).ToArray();
+            var frames = Enumerable.Range(0, predictions.FrameCount).Where(f => !AffectLabels.IsUnlabelledValenceArousal(gold[2 * f + d])).ToArray();
             var truth = plot.Add.Scatter(frames.Select(f => (double)f).ToArray(), frames.Select(f => (double)gold[2 * f + d]).ToArray());
             truth.MarkerSize = 0;
             truth.LegendText = $"{names[d]} (annotation)";

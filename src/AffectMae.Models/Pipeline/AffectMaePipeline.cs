@@ -156,15 +156,16 @@ public sealed class AffectMaePipeline
     }
 
     /// <summary>
-    /// Scores the trained temporal model of <paramref name="variant"/> (its bundle) on the validation videos. Reads
-    /// only: no optimiser, no checkpoint, nothing resumed.
+    /// Scores the trained temporal model of <paramref name="variant"/> (its bundle in the run folder, or the bundle in
+    /// <paramref name="bundleFolder"/>) on the validation videos, over the cached features of the variant's encoder.
+    /// Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
-    public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, CancellationToken cancellationToken = default)
+    public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
-        using var bundle = TemporalBundle.Load(RequireTemporal(variant), Device);
+        using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
         var cache = new FeatureCache(Run.Features(variant.Encoder));
         var validation = data.Windows(data.Validation, cache, bundle.Segmenter);
         cancellationToken.ThrowIfCancellationRequested();

@@ -91,11 +91,11 @@ internal static class RecipeJson
     private static AffectMaeRecipe Build(JsonObject values, string source, Action<JsonObject, string, JsonNode?, string> assign, bool validate)
     {
         string preset = "paper";
-        if (values.TryGetPropertyValue(PresetKey, out var named))
+        if (values.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, PresetKey, StringComparison.OrdinalIgnoreCase)) is { } key)
         {
-            preset = named is JsonValue v && v.TryGetValue(out string? text) ? text : throw new InvalidDataException($"{source}: {PresetKey} must be a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}).");
+            preset = values[key] is JsonValue v && v.TryGetValue(out string? text) ? text : throw new InvalidDataException($"{source}: {PresetKey} must be a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}).");
             values = (JsonObject)values.DeepClone();
-            values.Remove(PresetKey);
+            values.Remove(key);
         }
         AffectMaeRecipe basis;
         try

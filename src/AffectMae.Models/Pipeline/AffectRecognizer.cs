@@ -233,7 +233,7 @@ public sealed class AffectRecognizer : IDisposable
     {
         private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Inference, owner.Options.WindowBatchSize, owner.Temporal.Device);
         private readonly List<(int Frame, float[]? Pixels)> waiting = [];
-        private readonly List<int> numbers = [];                  // frame numbers given to `windows`, not yet returned
+        private readonly Queue<(int Frame, bool Face)> pending = new();   // frames given to `windows`, not yet returned
         private int? last;
 
         public IEnumerable<FrameAffect> AddImage(int frame, SKBitmap? image)
@@ -252,7 +252,7 @@ public sealed class AffectRecognizer : IDisposable
         public IEnumerable<FrameAffect> AddFeatures(int frame, float[]? features)
         {
             Follow(frame);
-            numbers.Add(frame);
+            pending.Enqueue((frame, features is not null));
             return Convert(windows.Add(features));
         }
 
@@ -278,7 +278,7 @@ public sealed class AffectRecognizer : IDisposable
             int dimension = owner.Encoder.FeatureDim, row = 0;
             foreach (var (frame, pixels) in waiting)
             {
-                numbers.Add(frame);
+                pending.Enqueue((frame, pixels is not null));
                 rows.AddRange(Convert(windows.Add(pixels is null ? null : features.AsSpan(row++ * dimension, dimension).ToArray())));
             }
             waiting.Clear();
@@ -307,9 +307,8 @@ public sealed class AffectRecognizer : IDisposable
             var rows = new List<FrameAffect>(outputs.Count);
             foreach (var output in outputs)
             {
-                int frame = numbers[0];
-                numbers.RemoveAt(0);
-                rows.Add(owner.ToAffect(frame, output));
+                var (frame, face) = pending.Dequeue();
+                rows.Add(face ? owner.ToAffect(frame, output) : FrameAffect.NoFace(frame));
             }
             return rows;
         }
@@ -317,8 +316,6 @@ public sealed class AffectRecognizer : IDisposable
 
     private FrameAffect ToAffect(int frame, FrameOutputs output)
     {
-        if (output.ValenceArousal is null && output.ExpressionLogits is null && output.ActionUnitLogits is null)
-            return FrameAffect.NoFace(frame);
         float valence = output.ValenceArousal?[0] ?? float.NaN, arousal = output.ValenceArousal?[1] ?? float.NaN;
         float[] probabilities = output.ExpressionLogits is { } logits ? Softmax(logits) : [];
         int expression = output.Expression ?? -1;

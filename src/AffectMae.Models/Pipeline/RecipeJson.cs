@@ -39,14 +39,20 @@ internal static class RecipeJson
 
     public static JsonObject ToJson(AffectMaeRecipe recipe)
     {
-        ArgumentNullException.ThrowIfNull(recipe);
-        var node = JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
+        var node = Everything(recipe);
         foreach (var holder in BlockHolders)
         {
             foreach (var (_, block) in At(node, holder) ?? new JsonObject())
                 (block as JsonObject)?.Remove(SeedKey);                     // the recipe's Seed is their one home
         }
         return node;
+    }
+
+    // Every setting, the stages' seeds included: what a file's values are laid over.
+    private static JsonObject Everything(AffectMaeRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
     }
 
     public static void Save(AffectMaeRecipe recipe, string path)
@@ -108,7 +114,7 @@ internal static class RecipeJson
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
 
-        var merged = ToJson(basis);
+        var merged = Everything(basis);
         Overlay(merged, values, "", source, assign);
         foreach (var holder in BlockHolders)
         {

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Temporal;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class DilatedConv1dTests
 {
     // The shapes that oneDNN 3.7.1 (libtorch 2.10) gets wrong in float32 on AMD Zen 5: 24 channels, a batch of 2, any

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Pipeline;
 
-/// <summary>One frame's temporal-model outputs, stitched by the protocol; null when no window gave any (no face in reach, or a task the model lacks).</summary>
+/// <summary>One frame's temporal-model outputs, stitched by the protocol; null for a frame without a face and for a task the model lacks.</summary>
 /// <param name="Index">0-based position of the frame in the stream.</param>
 /// <param name="ValenceArousal">(valence, arousal), clipped to [−1, 1] when the protocol says so, or null.</param>
 /// <param name="ExpressionLogits">Expression logits (8), or null.</param>
@@ -26,8 +26,8 @@ internal sealed record FrameOutputs(int Index, float[]? ValenceArousal, float[]?
 /// frames j·s … j·s + w − 1, with s the protocol's stride (<see cref="InferenceWindows.Segmenter"/>: w for
 /// <see cref="InferenceProtocol.NonOverlapping"/>); a frame's outputs are the mean over its windows
 /// (<see cref="InferenceProtocol.OverlapAverage"/>) or the last one's. Windows run in groups of <c>windowBatch</c>, so
-/// the outputs do not depend on how the frames arrive. Frames marked invalid (no face) are padding to the model; a
-/// window with no valid frame is not run.
+/// the outputs do not depend on how the frames arrive. Frames marked invalid (no face) are padding to the model and get
+/// no outputs (nor a vote in the mode filter); a window with no valid frame is not run.
 /// </summary>
 internal sealed class WindowedInference
 {
@@ -149,6 +149,7 @@ internal sealed class WindowedInference
         {
             foreach (int frame in Frames(runnable[b]))
             {
+                if (rows[frame - first] is null) continue;                           // padding: no outputs, no vote in the mode filter
                 int position = b * windowLength + frame - runnable[b] * stride;
                 sums[frame - first].Add(va, expr, au, position, replace: !average);
             }

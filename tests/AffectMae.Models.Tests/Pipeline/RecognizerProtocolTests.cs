@@ -13,6 +13,7 @@ namespace AffectMae.Models.Tests.Pipeline;
 
 // The recognizer's windowed engine against TemporalEvaluator (the batch form over a whole video), for every protocol
 // and both model kinds; and its streaming form against its batch forms.
+[Collection(GlobalRngCollection.Name)]
 public sealed class RecognizerProtocolTests : IDisposable
 {
     private static readonly SegmentationOptions Windows = new() { WindowLength = 8, Stride = 3 };
@@ -74,11 +75,11 @@ public sealed class RecognizerProtocolTests : IDisposable
         inference.ExpressionModeFilter = 6;
         using var temporal = Bundle(TemporalModelKind.AuthorsTemporalModel, inference);
         using var recognizer = new AffectRecognizer(encoder, temporal, new AffectRecognizerOptions { BatchSize = 5, WindowBatchSize = 2 });
-        var images = Enumerable.Range(0, 41).Select(i => i is 9 or 10 or 30 ? null : Image(i)).ToList();
+        var images = Enumerable.Range(0, 41).Select(i => i is 9 or 10 or 30 ? null : TinyModels.Frame(i)).ToList();
         try
         {
             var batch = recognizer.PredictImages(images).Frames;
-            var streamed = Collect(recognizer.PredictStreamAsync(Frames(images, produced: null)));
+            var streamed = recognizer.PredictStreamAsync(Frames(images, produced: null)).ToBlockingEnumerable().ToList();
 
             streamed.Should().BeEquivalentTo(batch, o => o.WithStrictOrdering());
             batch.Where(r => r.FaceFound).Should().HaveCountGreaterThan(30);
@@ -98,12 +99,15 @@ public sealed class RecognizerProtocolTests : IDisposable
         const int frames = 300, batchSize = 4, windowBatch = 2, k = 40;
         using var temporal = Bundle(TemporalModelKind.AuthorsTemporalModel, new InferenceOptions { ExpressionModeFilter = k });
         using var recognizer = new AffectRecognizer(encoder, temporal, new AffectRecognizerOptions { BatchSize = batchSize, WindowBatchSize = windowBatch });
-        using var image = Image(0);
+        using var image = TinyModels.Frame(0);
         var produced = new StrongBox<int>();
         int yielded = 0, largestLag = 0;
 
-        foreach (var row in Collect(recognizer.PredictStreamAsync(Frames(Enumerable.Repeat(image, frames).ToList(), produced)), onRow: () => largestLag = Math.Max(largestLag, produced.Value - ++yielded)))
+        foreach (var row in recognizer.PredictStreamAsync(Frames(Enumerable.Repeat(image, frames).ToList(), produced)).ToBlockingEnumerable())
+        {
+            largestLag = Math.Max(largestLag, produced.Value - ++yielded);
             row.FaceFound.Should().BeTrue();
+        }
 
         yielded.Should().Be(frames);
         largestLag.Should().BeLessThanOrEqualTo(batchSize + Windows.WindowLength + windowBatch * Windows.Stride + k / 2)
@@ -161,16 +165,6 @@ public sealed class RecognizerProtocolTests : IDisposable
     private static Tensor Matrix(IReadOnlyList<FrameAffect> rows, Func<FrameAffect, IEnumerable<float>> values) =>
         tensor(rows.SelectMany(values).ToArray()).reshape(rows.Count, -1);
 
-    private static SKBitmap Image(int seed)
-    {
-        var bitmap = new SKBitmap(new SKImageInfo(32, 32, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var random = new Random(seed);
-        for (int y = 0; y < 32; y++)
-            for (int x = 0; x < 32; x++)
-                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)(8 * x), (byte)(8 * y)));
-        return bitmap;
-    }
-
     private static async IAsyncEnumerable<RecognizerFrame> Frames(IReadOnlyList<SKBitmap?> images, StrongBox<int>? produced)
     {
         for (int i = 0; i < images.Count; i++)
@@ -179,24 +173,5 @@ public sealed class RecognizerProtocolTests : IDisposable
             if (produced is not null) produced.Value = i + 1;
             yield return new RecognizerFrame(i + 1, images[i]);
         }
-    }
-
-    private static List<FrameAffect> Collect(IAsyncEnumerable<FrameAffect> rows, Action? onRow = null)
-    {
-        var list = new List<FrameAffect>();
-        var enumerator = rows.GetAsyncEnumerator();
-        try
-        {
-            while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
-            {
-                list.Add(enumerator.Current);
-                onRow?.Invoke();
-            }
-        }
-        finally
-        {
-            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-        return list;
     }
 }

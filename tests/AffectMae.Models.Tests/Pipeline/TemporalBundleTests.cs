@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Pipeline;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class TemporalBundleTests : IDisposable
 {
     private readonly ScratchFolder folder = new("affectmae-bundle-");

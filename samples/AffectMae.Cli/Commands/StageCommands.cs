@@ -48,14 +48,17 @@ internal static class StageCommands
     public static Command Train(IAnsiConsole console)
     {
         var variant = VariantOption();
-        return Verb(console, "train", "Train the temporal model (TCN → Transformer → heads) on cached features.", (run, parse, ct) =>
+        return Verb(console, "train", "Train a temporal model on cached features: ours (TCN → Transformer → heads) or, by --variant or the recipe, the authors'.", (run, parse, ct) =>
         {
             var data = new AbawDataset(run.DataRoot);
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
             var reporter = new TrainingReporter();
             var result = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => run.Pipeline.TrainTemporal(data, chosen, reporter, ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
-            Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", result.Training!.History ?? []));
+            if (result.Training is { } training)
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", training.History ?? []));
+            foreach (var (task, state) in result.TaskTraining ?? new Dictionary<AffectMae.Core.Data.AffectTask, AffectMae.Models.Training.TrainingState>())
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name}, {task})", state.History ?? []));
             Wrote(console, run.Pipeline.Run.TemporalModel(chosen));
         }, variant);
     }

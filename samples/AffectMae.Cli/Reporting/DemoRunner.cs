@@ -11,7 +11,8 @@ namespace AffectMae.Cli.Reporting;
 /// <summary>
 /// The whole method end to end on the library's stages: synthetic data (when the data folder is empty), MAE
 /// pre-training, expression fine-tuning, feature extraction, the temporal model, evaluation against trivial baselines
-/// and a frame-only head, optionally the paper's Table 5 ablations; then tables, plots and <c>summary.json</c>.
+/// and a frame-only head, optionally the paper's Table 5 ablations and the authors' released model; then tables, plots
+/// and <c>summary.json</c>.
 /// </summary>
 internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipeline)
 {
@@ -40,6 +41,8 @@ internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipelin
         report.Temporal["constant / majority baseline"] = TaskScores.From(ConstantBaseline.Evaluate(data.Validation));
         var variants = new List<TemporalVariant> { TemporalVariant.FrameOnly };
         variants.AddRange(ablations ? TemporalVariant.Ablations : [TemporalVariant.Full]);
+        if (ablations && pipeline.Recipe.TemporalModel != TemporalModelKind.AuthorsTemporalModel)
+            variants.Add(TemporalVariant.Authors);                              // theirs next to ours (unless the recipe's is theirs)
         (TrainingReporter Steps, TemporalResult Result)? full = null;
         foreach (var variant in variants)
         {
@@ -56,7 +59,8 @@ internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipelin
         report.Files.Add(Plots.TrainingCurve(run.Plots, "MAE pre-training", pretrain.Losses));
         report.Files.Add(Plots.TrainingCurve(run.Plots, "Expression fine-tuning", finetune.Losses));
         report.Files.Add(Plots.TrainingCurve(run.Plots, "Temporal model", steps.Losses));
-        report.Files.Add(Plots.ValidationCurve(run.Plots, "Temporal model", best.Training!.History ?? []));
+        var history = best.Training?.History ?? best.TaskTraining?.Values.First().History;   // the authors' models: the first task's
+        report.Files.Add(Plots.ValidationCurve(run.Plots, "Temporal model", history ?? []));
         report.Seconds = clock.Elapsed.TotalSeconds;
         report.Save(run.Summary);
         DemoTables.Write(console, report, ablations);

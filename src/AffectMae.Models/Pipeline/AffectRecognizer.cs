@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Metrics;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -11,9 +12,13 @@ namespace AffectMae.Models.Pipeline;
 /// <summary>
 /// The API an application calls: an encoder bundle and a temporal bundle that turn face frames into per-frame
 /// valence, arousal, expression and action units (paper §3.3–3.4). Frames go through the encoder in batches, the
-/// features through the temporal model in overlapping windows whose outputs are averaged per frame. Every form —
+/// features through the temporal model — ours or the authors' — in windows stitched by the bundle's inference protocol
+/// (<see cref="Inference"/>: overlap-average, non-overlapping or last-window-wins, valence/arousal clipping, the
+/// expression mode filter, the action units' rule at the threshold). A task the temporal model does not predict comes
+/// out as <see cref="FrameAffect"/>'s "not predicted" values (NaN valence/arousal, expression −1, empty lists). Every form —
 /// a frame folder, image files, decoded images, a feature matrix, a stream — runs the same batches and windows, so
-/// they give the same numbers; the stream's memory holds a few windows whatever the video's length.
+/// they give the same numbers; the stream's memory holds a few windows (and the mode filter's look-ahead) whatever the
+/// video's length.
 /// </summary>
 public sealed class AffectRecognizer : IDisposable
 {
@@ -34,7 +39,7 @@ public sealed class AffectRecognizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(temporal);
-        Options = OptionsValidation.ValidatedCopy(new AnnotationsValidator<AffectRecognizerOptions>(), options ?? new AffectRecognizerOptions(), nameof(options));
+        Options = OptionsValidation.ValidatedCopy(new AffectRecognizerOptionsValidator(), options ?? new AffectRecognizerOptions(), nameof(options));
         if (temporal.Model.InputDim != encoder.FeatureDim)
             throw new InvalidOperationException($"The temporal model {temporal.Folder} reads {temporal.Model.InputDim}-wide features but the encoder {encoder.Folder} gives {encoder.FeatureDim}: pair models of one run.");
         string? expected = temporal.Manifest.Temporal!.EncoderSha256;
@@ -43,6 +48,7 @@ public sealed class AffectRecognizer : IDisposable
                 + "its predictions would be meaningless. Pair models of one run, or set AffectRecognizerOptions.AllowEncoderMismatch.");
         Encoder = encoder;
         Temporal = temporal;
+        Inference = Options.Inference ?? temporal.Inference;
         this.ownsBundles = ownsBundles;
     }
 
@@ -51,6 +57,9 @@ public sealed class AffectRecognizer : IDisposable
 
     /// <summary>The temporal model.</summary>
     public TemporalBundle Temporal { get; }
+
+    /// <summary>How the temporal model's windows become one prediction a frame: <see cref="AffectRecognizerOptions.Inference"/>, or the bundle's.</summary>
+    public InferenceOptions Inference { get; }
 
     /// <summary>How the recognizer runs (a copy).</summary>
     public AffectRecognizerOptions Options { get; }
@@ -222,7 +231,7 @@ public sealed class AffectRecognizer : IDisposable
     // each frame comes out as a FrameAffect once final.
     private sealed class Session(AffectRecognizer owner)
     {
-        private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Options.WindowBatchSize, owner.Temporal.Device);
+        private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Inference, owner.Options.WindowBatchSize, owner.Temporal.Device);
         private readonly List<(int Frame, float[]? Pixels)> waiting = [];
         private readonly Queue<(int Frame, bool Face)> pending = new();   // frames given to `windows`, not yet returned
         private int? last;
@@ -309,10 +318,10 @@ public sealed class AffectRecognizer : IDisposable
     {
         float valence = output.ValenceArousal?[0] ?? float.NaN, arousal = output.ValenceArousal?[1] ?? float.NaN;
         float[] probabilities = output.ExpressionLogits is { } logits ? Softmax(logits) : [];
-        int expression = probabilities.Length == 0 ? -1 : Array.IndexOf(probabilities, probabilities.Max());
+        int expression = output.Expression ?? -1;
         float[] units = output.ActionUnitLogits?.Select(l => (float)(1 / (1 + Math.Exp(-l)))).ToArray() ?? [];
         var thresholds = Temporal.ActionUnitThresholds;
-        bool[] decisions = [.. units.Select((p, j) => p >= thresholds[j])];
+        bool[] decisions = [.. units.Select((p, j) => VideoPredictions.Decide(p, thresholds[j], Inference.ActionUnitRule))];
         if (float.IsNaN(valence) && output.ValenceArousal is not null || probabilities.Any(float.IsNaN) || units.Any(float.IsNaN))
             throw new InvalidOperationException($"The temporal model gave NaN for frame {frame}; check the encoder's features and the weights.");
         return new FrameAffect(frame, true, valence, arousal, expression, probabilities, units, decisions);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using AffectMae.Models.Features;
 
 namespace AffectMae.Models.Pipeline;
 
@@ -33,6 +34,13 @@ public sealed class AffectRecognizerOptions
     /// <summary>Frame numbers missing from a folder. <value>The default value is <see cref="FrameGapPolicy.Mark"/>.</value></summary>
     [EnumDataType(typeof(FrameGapPolicy), ErrorMessage = "AffectRecognizerOptions.Gaps must be Mark or Refuse.")]
     public FrameGapPolicy Gaps { get; set; } = FrameGapPolicy.Mark;
+
+    /// <summary>
+    /// Image files that cannot be decoded (zero bytes, truncated, not an image): fail naming the file, or make them frames
+    /// without a face, listed in <see cref="VideoAffect.BadFrames"/>. <value>The default value is <see cref="BadFramePolicy.Fail"/>.</value>
+    /// </summary>
+    [EnumDataType(typeof(BadFramePolicy), ErrorMessage = "AffectRecognizerOptions.BadFrames must be Fail or Skip.")]
+    public BadFramePolicy BadFrames { get; set; } = BadFramePolicy.Fail;
 
     /// <summary>
     /// Run a temporal model on an encoder other than the one whose features it was trained on (its manifest's

@@ -18,27 +18,10 @@ public sealed class FeatureExtractorTests : IDisposable
         images.Dispose();
     }
 
-    // A stand-in encoder on real image files: the image "<video>/<k>.png" is one pixel of grey level k, and its
-    // feature is (k, 10·k). The 1-pixel transform without normalisation gives k/255, which the encoder scales back.
-    private sealed class NumberEncoder : IFrameFeatureExtractor
-    {
-        public int Calls { get; set; }
-
-        public int FeatureDim => 2;
-
-        public Tensor ExtractFeatures(Tensor pixels)
-        {
-            Calls++;
-            using var grey = (pixels[.., 0, 0, 0] * 255).round().unsqueeze(1);   // [B, 1]
-            using var scale = tensor(new float[] { 1, 10 });
-            return grey * scale;                                                   // [B, 2]
-        }
-    }
-
-    private string Frame(string video, int k) => images.Write($"{video}/{k}.png", 1, 1, (_, _) => new SKColor((byte)k, (byte)k, (byte)k));
+    private string Frame(string video, int k) => NumberEncoder.Frame(images, video, k);
 
     private FeatureExtractor Extractor(FeatureCache cache) =>
-        new(new FrameEncoder(encoder, new ImageTransform(1), batchSize: 2, decodeWorkers: 1), cache);
+        new(encoder.Loop(), cache);
 
     [Fact]
     public void Frames_without_an_image_take_the_feature_of_the_nearest_earlier_frame_or_the_first_later_one()

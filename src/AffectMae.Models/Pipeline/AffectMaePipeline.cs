@@ -116,15 +116,17 @@ public sealed class AffectMaePipeline
 
     /// <summary>
     /// Stage 3 (§3.3): runs an encoder over every frame of this shard's videos and caches one feature matrix a video;
-    /// videos already cached are skipped, so an interrupted extraction resumes and shards may run on many machines.
+    /// videos whose entries are current are skipped (stale or damaged ones are extracted again), so an interrupted
+    /// extraction resumes, and shards may run at once on many machines or processes (see <see cref="FeatureExtractor"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The encoder's bundle is missing (run its training stage first).</exception>
-    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">A video has no image, too many frames without one, or (unless skipped) a frame that cannot be decoded; the message names it.</exception>
+    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, FeatureExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         Run.UseRecipe(Recipe);
         using var bundle = EncoderBundle.Load(RequireBundle(Run.EncoderModel(encoder), TrainingStageOf(encoder)), Device);
-        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), logger);
+        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), bundle.FeatureProvenance, options, logger);
         return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken);
     }
 
@@ -133,15 +135,18 @@ public sealed class AffectMaePipeline
     /// epoch with the best validation score (recording P_VA, P_EXPR and P_AU every epoch), saves it as the temporal
     /// bundle, and returns its validation predictions and scores.
     /// </summary>
-    /// <exception cref="FileNotFoundException">A video's features are not cached (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="FileNotFoundException">A video's features are not cached, or the encoder's bundle is missing (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings (run <see cref="Extract"/> again).</exception>
     public TemporalResult TrainTemporal(AbawDataset data, TemporalVariant variant, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         Run.UseRecipe(Recipe);
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var train = data.Windows(data.Train, cache, Segmenter);
-        var validation = data.Windows(data.Validation, cache, Segmenter);
+        var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
+        var features = EncoderBundle.ProvenanceOf(encoderManifest);
+        var train = data.Windows(data.Train, cache, Segmenter, features);
+        var validation = data.Windows(data.Validation, cache, Segmenter, features);
         manual_seed(Recipe.Seed);
         using var model = new AffectSequenceModel(Recipe.SequenceModelFor(variant));
         model.to(Device);
@@ -149,8 +154,7 @@ public sealed class AffectMaePipeline
         var run = Training(Run.TemporalCheckpoints(variant), 0, progress);
         var state = stage.Run(train, validation, run, cancellationToken);
         TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
-        string encoderSha = ModelManifest.Read(Run.EncoderModel(variant.Encoder)).WeightsSha256;
-        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoderSha, state);
+        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoderManifest.WeightsSha256, state);
         var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, state);
     }
@@ -160,13 +164,19 @@ public sealed class AffectMaePipeline
     /// only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
+    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on.</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
     public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         using var bundle = TemporalBundle.Load(RequireTemporal(variant), Device);
+        var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
+        if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)
+            throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {trainedOn}, but the run's encoder "
+                + $"{Run.EncoderModel(variant.Encoder)} now holds {encoderManifest.WeightsSha256}: extract and train again before evaluating.");
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var validation = data.Windows(data.Validation, cache, bundle.Segmenter);
+        var validation = data.Windows(data.Validation, cache, bundle.Segmenter, EncoderBundle.ProvenanceOf(encoderManifest));
         cancellationToken.ThrowIfCancellationRequested();
         var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null);

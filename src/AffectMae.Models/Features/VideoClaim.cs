@@ -124,6 +124,7 @@ internal sealed class VideoClaim : IDisposable
     {
         var claim = new Holder(id, Environment.ProcessId, Environment.MachineName, MachineKey.Value, ProcessStart.Value, DateTime.UtcNow);
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(claim);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         try
         {
             using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);

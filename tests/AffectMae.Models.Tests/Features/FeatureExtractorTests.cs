@@ -77,6 +77,16 @@ public sealed class FeatureExtractorTests : IDisposable
     }
 
     [Fact]
+    public void The_cache_folder_is_created_when_needed()
+    {
+        var cache = new FeatureCache(Path.Combine(folder, "new", "features"));
+
+        Extractor(cache).Run([new VideoFrames("a", [Frame("a", 1)])], Shard.All);
+
+        cache.LoadArray("a", StandIn, out _, out _).Should().Equal(1, 10);
+    }
+
+    [Fact]
     public void A_video_without_any_image_is_an_error_naming_it()
     {
         var run = () => Extractor(new FeatureCache(folder)).Run([new VideoFrames("empty", [null, null])], Shard.All);

@@ -13,11 +13,12 @@ internal sealed class TinyRun : IDisposable
 {
     private readonly TempFolder folder = new();
 
-    public TinyRun(int videos = 6, int minFrames = 24, int maxFrames = 40, int seed = 5)
+    public TinyRun(int videos = 6, int minFrames = 24, int maxFrames = 40, int seed = 5, Action<AffectMaeRecipe>? adjust = null)
     {
         Data = folder.Sub("data");
         SyntheticDataset.Generate(Data, new SyntheticOptions { Videos = videos, MinFrames = minFrames, MaxFrames = maxFrames, Size = 32, Seed = seed });
         Recipe = TinyRecipe.Create(seed);
+        adjust?.Invoke(Recipe);
         RecipeFile = folder.Sub("tiny.json");
         Recipe.Save(RecipeFile);
         Run = new RunFolder(folder.Sub("work"));

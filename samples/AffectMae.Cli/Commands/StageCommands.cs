@@ -7,6 +7,7 @@ using AffectMae.Core.IO;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Training;
 using Spectre.Console;
 
 namespace AffectMae.Cli.Commands;
@@ -19,6 +20,7 @@ internal static class StageCommands
     {
         var data = new AbawDataset(run.DataRoot);
         var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.PretrainCheckpoints, run.Pipeline.Recipe.Optimization.Pretraining.Epochs);
         var result = ConsoleStage.Run(console, "MAE pre-training", reporter, () => run.Pipeline.Pretrain(data, reporter, ct));
         Report(console, result);
         Wrote(console, Plots.TrainingCurve(run.Pipeline.Run.Plots, "MAE pre-training", reporter.Losses));
@@ -29,6 +31,7 @@ internal static class StageCommands
     {
         var data = new AbawDataset(run.DataRoot);
         var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.FineTuneCheckpoints, run.Pipeline.Recipe.Optimization.FineTuning.Epochs);
         Report(console, ConsoleStage.Run(console, "Expression fine-tuning", reporter, () => run.Pipeline.FineTune(data, reporter, ct)));
     });
 
@@ -57,6 +60,7 @@ internal static class StageCommands
             var data = new AbawDataset(run.DataRoot);
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
             var reporter = new TrainingReporter();
+            Resuming(console, run.Pipeline.Run.TemporalCheckpoints(chosen), run.Pipeline.Recipe.Optimization.Temporal.Epochs);
             var result = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => run.Pipeline.TrainTemporal(data, chosen, reporter, ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
             Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", result.Training!.History ?? []));
@@ -139,6 +143,16 @@ internal static class StageCommands
         common.AddTo(command);
         CommonOptions.SetAction(command, console, (parse, ct) => body(common.Resolve(parse), parse, ct));
         return command;
+    }
+
+    // Says where an interrupted stage goes on from (the stage itself resumes from last/ when it exists).
+    private static void Resuming(IAnsiConsole console, string checkpoints, int epochs)
+    {
+        string last = new CheckpointPolicy { Folder = checkpoints }.Last;
+        if (!TrainingCheckpoint.Exists(last)) return;
+        var state = TrainingCheckpoint.ReadState(last);
+        console.MarkupLine($"Resuming from [bold]{Markup.Escape(last)}[/]: {state.Epoch} of {epochs} epochs done"
+            + (state.StepInEpoch > 0 ? $", {state.StepInEpoch} steps into the next." : "."));
     }
 
     private static void Report(IAnsiConsole console, StageResult result) =>

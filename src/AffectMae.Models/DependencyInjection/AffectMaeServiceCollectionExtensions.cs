@@ -1,6 +1,7 @@
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
@@ -27,7 +28,8 @@ public static class AffectMaeServiceCollectionExtensions
     /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
     /// <c>FineTuning</c>, <c>Temporal</c> (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>) —
     /// so one setting has one place. <see cref="DataLoaderOptions"/> bind from <c>AffectMae:DataLoader</c> and
-    /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>. Everything is validated when the host
+    /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>, <see cref="FeatureExtractionOptions"/> from
+    /// <c>AffectMae:Extraction</c>. Everything is validated when the host
     /// starts, so a bad setting stops the application with a message naming it.
     /// </summary>
     public static IServiceCollection AddAffectMae(this IServiceCollection services, IConfiguration configuration)
@@ -64,6 +66,7 @@ public static class AffectMaeServiceCollectionExtensions
 
         Bind<DataLoaderOptions>(services, root.GetSection(DataLoaderOptions.SectionName), new DataLoaderOptionsValidator());
         Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AffectRecognizerOptionsValidator());
+        Bind<FeatureExtractionOptions>(services, root.GetSection(FeatureExtractionOptions.SectionName), new AnnotationsValidator<FeatureExtractionOptions>());
         return services;
     }
 

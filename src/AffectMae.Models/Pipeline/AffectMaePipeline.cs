@@ -116,15 +116,17 @@ public sealed class AffectMaePipeline
 
     /// <summary>
     /// Stage 3 (§3.3): runs an encoder over every frame of this shard's videos and caches one feature matrix a video;
-    /// videos already cached are skipped, so an interrupted extraction resumes and shards may run on many machines.
+    /// videos whose entries are current are skipped (stale or damaged ones are extracted again), so an interrupted
+    /// extraction resumes, and shards may run at once on many machines or processes (see <see cref="FeatureExtractor"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The encoder's bundle is missing (run its training stage first).</exception>
-    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">A video has no image, too many frames without one, or (unless skipped) a frame that cannot be decoded; the message names it.</exception>
+    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, FeatureExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         Run.UseRecipe(Recipe);
         using var bundle = EncoderBundle.Load(RequireBundle(Run.EncoderModel(encoder), TrainingStageOf(encoder)), Device);
-        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), logger);
+        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), bundle.FeatureProvenance, options, logger);
         return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken);
     }
 
@@ -137,16 +139,18 @@ public sealed class AffectMaePipeline
     /// everything in <see cref="AffectMaeRecipe.AuthorsTemporal"/>: tail-dropping windows, a loader that drops the last short
     /// batch, their optimisation and CCC form, validation by their inference protocol.
     /// </summary>
-    /// <exception cref="FileNotFoundException">A video's features are not cached (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="FileNotFoundException">A video's features are not cached, or the encoder's bundle is missing (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings (run <see cref="Extract"/> again).</exception>
     public TemporalResult TrainTemporal(AbawDataset data, TemporalVariant variant, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         Run.UseRecipe(Recipe);
         var cache = new FeatureCache(Run.Features(variant.Encoder));
+        var encoder = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
         return Recipe.TemporalModelOf(variant) == TemporalModelKind.AuthorsTemporalModel
-            ? TrainAuthors(data, cache, variant, progress, cancellationToken)
-            : TrainOurs(data, cache, variant, progress, cancellationToken);
+            ? TrainAuthors(data, cache, encoder, variant, progress, cancellationToken)
+            : TrainOurs(data, cache, encoder, variant, progress, cancellationToken);
     }
 
     /// <summary>
@@ -156,13 +160,19 @@ public sealed class AffectMaePipeline
     /// given bundle's own. Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
+    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on.</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
     public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
+        var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
+        if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)
+            throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {trainedOn}, but the run's encoder "
+                + $"{Run.EncoderModel(variant.Encoder)} now holds {encoderManifest.WeightsSha256}: extract and train again before evaluating.");
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var validation = data.Windows(data.Validation, cache, bundle.Segmenter);
+        var validation = data.Windows(data.Validation, cache, bundle.Segmenter, EncoderBundle.ProvenanceOf(encoderManifest));
         cancellationToken.ThrowIfCancellationRequested();
         var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device,
             bundleFolder is null ? Recipe.InferenceOf(variant) : bundle.Inference);
@@ -185,10 +195,11 @@ public sealed class AffectMaePipeline
         return recognizer.PredictFolder(framesFolder, cancellationToken);
     }
 
-    private TemporalResult TrainOurs(AbawDataset data, FeatureCache cache, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private TemporalResult TrainOurs(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var train = data.Windows(data.Train, cache, Segmenter);
-        var validation = data.Windows(data.Validation, cache, Segmenter);
+        var features = EncoderBundle.ProvenanceOf(encoder);
+        var train = data.Windows(data.Train, cache, Segmenter, features);
+        var validation = data.Windows(data.Validation, cache, Segmenter, features);
         var inference = Recipe.InferenceOf(variant);
         manual_seed(Recipe.Seed);
         using var model = new AffectSequenceModel(Recipe.SequenceModelFor(variant));
@@ -197,18 +208,18 @@ public sealed class AffectMaePipeline
         var run = Training(Run.TemporalCheckpoints(variant), 0, progress);
         var state = stage.Run(train, validation, run, cancellationToken);
         TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
-        string encoderSha = ModelManifest.Read(Run.EncoderModel(variant.Encoder)).WeightsSha256;
-        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoderSha, state, inference);
+        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoder.WeightsSha256, state, inference);
         var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, state);
     }
 
     // The authors' way: one model a task, each trained to its own best epoch, then joined into one bundle.
-    private TemporalResult TrainAuthors(AbawDataset data, FeatureCache cache, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private TemporalResult TrainAuthors(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var authors = Recipe.AuthorsTemporal;
-        var train = data.Windows(data.Train, cache, authors.TrainingSegmenter());
-        var validation = data.Windows(data.Validation, cache, new VideoSegmenter(authors.Segmentation.WindowLength, authors.Segmentation.Stride));
+        var features = EncoderBundle.ProvenanceOf(encoder);
+        var train = data.Windows(data.Train, cache, authors.TrainingSegmenter(), features);
+        var validation = data.Windows(data.Validation, cache, new VideoSegmenter(authors.Segmentation.WindowLength, authors.Segmentation.Stride), features);
         var models = new List<TemporalAffectModel>();
         var states = new Dictionary<AffectTask, TrainingState>();
         try
@@ -231,8 +242,7 @@ public sealed class AffectMaePipeline
             throw;
         }
         using var joined = new PerTaskTemporalModel(models);
-        string encoderSha = ModelManifest.Read(Run.EncoderModel(variant.Encoder)).WeightsSha256;
-        TemporalBundle.Save(Run.TemporalModel(variant), joined, authors.Segmentation, Recipe.Name, encoderSha, inference: authors.Inference, trainingByTask: states);
+        TemporalBundle.Save(Run.TemporalModel(variant), joined, authors.Segmentation, Recipe.Name, encoder.WeightsSha256, inference: authors.Inference, trainingByTask: states);
         var predictions = TemporalEvaluator.Predict(joined, validation, Recipe.Optimization.Temporal.BatchSize, Device, authors.Inference);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null) { TaskTraining = states };
     }

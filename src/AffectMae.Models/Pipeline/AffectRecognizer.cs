@@ -103,7 +103,7 @@ public sealed class AffectRecognizer : IDisposable
     /// <param name="folder">The folder.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>The video's frames; its name is the folder's.</returns>
-    /// <exception cref="InvalidDataException">The folder has no image, two images for one number, an unreadable image, or gaps under <see cref="FrameGapPolicy.Refuse"/>; the message names them.</exception>
+    /// <exception cref="InvalidDataException">The folder has no image, two images for one number, an unreadable image (under <see cref="BadFramePolicy.Fail"/>), or gaps under <see cref="FrameGapPolicy.Refuse"/>; the message names them.</exception>
     public VideoAffect PredictFolder(string folder, CancellationToken cancellationToken = default)
     {
         var frames = FrameFolder.Scan(folder);
@@ -111,21 +111,21 @@ public sealed class AffectRecognizer : IDisposable
             throw new InvalidDataException($"Frame folder '{frames.Folder}' has no image for frame{(frames.Gaps.Count > 1 ? "s" : "")} {Describe(frames.Gaps)}; "
                 + "give every frame an image or let gaps through (FrameGapPolicy.Mark).");
         var numbers = Enumerable.Range(frames.FirstNumber, frames.LastNumber - frames.FirstNumber + 1).ToList();
-        var present = new HashSet<int>(frames.Frames.Select(f => f.Number));
-        var affect = Run(numbers, present, frames.Frames.Select(f => f.Path).ToList(), cancellationToken);
-        return new VideoAffect(Path.GetFileName(frames.Folder), affect, frames.Gaps);
+        var (rows, bad) = Run(numbers, [.. frames.Frames.Select(f => f.Number)], [.. frames.Frames.Select(f => f.Path)], cancellationToken);
+        return new VideoAffect(Path.GetFileName(frames.Folder), rows, frames.Gaps) { BadFrames = bad };
     }
 
-    /// <summary>Image files in the order given, numbered 1, 2, …</summary>
+    /// <summary>Image files in the order given, numbered 1, 2, …; a file that cannot be decoded fails or is a frame without a face (<see cref="AffectRecognizerOptions.BadFrames"/>).</summary>
     /// <param name="paths">The frames.</param>
     /// <param name="video">The name the result carries.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
-    /// <exception cref="InvalidDataException">An image cannot be decoded; the message names it.</exception>
+    /// <exception cref="InvalidDataException">An image cannot be decoded under <see cref="BadFramePolicy.Fail"/>; the message names it.</exception>
     public VideoAffect PredictFiles(IReadOnlyList<string> paths, string video = "video", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var numbers = Enumerable.Range(1, paths.Count).ToList();
-        return new VideoAffect(video, Run(numbers, [.. numbers], paths, cancellationToken), []);
+        var (rows, bad) = Run(numbers, numbers, paths, cancellationToken);
+        return new VideoAffect(video, rows, []) { BadFrames = bad };
     }
 
     /// <summary>Decoded images in order, numbered 1, 2, …; a null entry is a frame without a face.</summary>
@@ -195,26 +195,38 @@ public sealed class AffectRecognizer : IDisposable
         Encoder.Dispose();
     }
 
-    // Image files through the background-decoding frame encoder, then frame by frame into the session.
-    private List<FrameAffect> Run(IReadOnlyList<int> numbers, HashSet<int> present, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    // Image files through the background-decoding frame encoder, then frame by frame into the session; numbers without
+    // a file, and files that cannot be decoded under BadFramePolicy.Skip, become frames without a face.
+    private (List<FrameAffect> Rows, List<BadFrame> BadFrames) Run(IReadOnlyList<int> numbers, IReadOnlyList<int> fileNumbers, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         var session = new Session(this);
         var rows = new List<FrameAffect>(numbers.Count);
+        var bad = new List<BadFrame>();
         int dimension = Encoder.FeatureDim, next = 0;
         var encoder = Encoder.CreateFrameEncoder(Options.BatchSize, Options.DecodeWorkers);
-        foreach (var batch in encoder.MapBatches(paths, images => Features(images), cancellationToken))
+        foreach (var batch in encoder.MapFrames(paths, images => Features(images), Options.BadFrames, cancellationToken))
         {
-            for (int row = 0; row < batch.Length / dimension; row++)
+            var rowOf = batch.Frames.Select((file, row) => (file, row)).ToDictionary(p => p.file, p => p.row);
+            var badOf = batch.BadFrames.ToDictionary(b => b.Index);
+            foreach (int file in rowOf.Keys.Concat(badOf.Keys).Order())
             {
-                while (!present.Contains(numbers[next]))
+                while (numbers[next] != fileNumbers[file])
                     rows.AddRange(session.AddFeatures(numbers[next++], null));
-                rows.AddRange(session.AddFeatures(numbers[next++], batch.AsSpan(row * dimension, dimension).ToArray()));
+                if (rowOf.TryGetValue(file, out int row))
+                {
+                    rows.AddRange(session.AddFeatures(numbers[next++], batch.Result.AsSpan(row * dimension, dimension).ToArray()));
+                }
+                else
+                {
+                    bad.Add(badOf[file] with { Index = numbers[next] });
+                    rows.AddRange(session.AddFeatures(numbers[next++], null));
+                }
             }
         }
         while (next < numbers.Count)
             rows.AddRange(session.AddFeatures(numbers[next++], null));
         rows.AddRange(session.Complete());
-        return rows;
+        return (rows, bad);
     }
 
     private float[] Features(Tensor images)

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
 
 namespace AffectMae.Models.Pipeline;
 
@@ -42,6 +43,13 @@ public sealed class AffectRecognizerOptions
     /// <value>The default value is null.</value>
     /// </summary>
     public InferenceOptions? Inference { get; set; }
+
+    /// <summary>
+    /// Image files that cannot be decoded (zero bytes, truncated, not an image): fail naming the file, or make them frames
+    /// without a face, listed in <see cref="VideoAffect.BadFrames"/>. <value>The default value is <see cref="BadFramePolicy.Fail"/>.</value>
+    /// </summary>
+    [EnumDataType(typeof(BadFramePolicy), ErrorMessage = "AffectRecognizerOptions.BadFrames must be Fail or Skip.")]
+    public BadFramePolicy BadFrames { get; set; } = BadFramePolicy.Fail;
 
     /// <summary>
     /// Run a temporal model on an encoder other than the one whose features it was trained on (its manifest's

@@ -33,7 +33,14 @@ public sealed record FrameAffect(
 /// <param name="Video">The video's name (e.g. its frame folder's name).</param>
 /// <param name="Frames">One row a frame, from the first frame number to the last.</param>
 /// <param name="MissingFrames">Frame numbers that had no image (their rows have <see cref="FrameAffect.FaceFound"/> false).</param>
-public sealed record VideoAffect(string Video, IReadOnlyList<FrameAffect> Frames, IReadOnlyList<int> MissingFrames);
+public sealed record VideoAffect(string Video, IReadOnlyList<FrameAffect> Frames, IReadOnlyList<int> MissingFrames)
+{
+    /// <summary>
+    /// Frames whose image could not be decoded, passed over under <see cref="Features.BadFramePolicy.Skip"/> (their rows
+    /// have <see cref="FrameAffect.FaceFound"/> false); <see cref="Features.BadFrame.Index"/> is the frame number.
+    /// </summary>
+    public IReadOnlyList<Features.BadFrame> BadFrames { get; init; } = [];
+}
 
 /// <summary>One frame of a stream given to <see cref="AffectRecognizer.PredictStreamAsync"/>.</summary>
 /// <param name="Frame">Its number; each frame's is one more than the last.</param>

@@ -4,6 +4,8 @@
 // refusing it.
 using System.Collections;
 using System.IO.Compression;
+using System.IO.Hashing;
+using AffectMae.Core.IO;
 using Razorvine.Pickle;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -121,7 +123,8 @@ public static class PyTorchFile
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
         catch (Exception e) when (e is PickleException or InvalidDataException or InvalidCastException or NotImplementedException
-                                     or EndOfStreamException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException)
+                                     or EndOfStreamException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException
+                                     or FormatException or OverflowException or ArgumentException or NullReferenceException or System.Runtime.InteropServices.ExternalException)
         {
             throw new InvalidDataException($"{path}: cannot read this torch.save file: {e.Message}", e);
         }
@@ -142,6 +145,7 @@ public static class PyTorchFile
         try
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            CheckCrc32(archive, path);
             // The same entry PyBridge unpickles: the first whose name ends with "data.pkl".
             var entry = archive.Entries.FirstOrDefault(e => e.Name.EndsWith("data.pkl", StringComparison.Ordinal))
                 ?? throw new InvalidDataException($"{path}: the zip archive holds no data.pkl, so it is not a torch.save file.");
@@ -171,6 +175,24 @@ public static class PyTorchFile
                     + "save the module's state_dict(), whose values are plain tensors.");
             if (global.Name is null || !AllowedGlobals.Contains(global.Name))
                 throw new UnsafePickleException(path, global);
+        }
+    }
+
+    // .NET's zip reader does not check CRCs, and PyBridge reads storages without checking them either; torch.load
+    // (miniz) refuses a damaged entry, so we do too: a flipped bit must not load as another weight or key.
+    private static void CheckCrc32(ZipArchive archive, string path)
+    {
+        var crc = new Crc32();
+        byte[] buffer = new byte[1 << 16];
+        foreach (var entry in archive.Entries)
+        {
+            crc.Reset();
+            using var data = entry.Open();
+            for (int read; (read = data.Read(buffer)) > 0;)
+                crc.Append(buffer.AsSpan(0, read));
+            if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+                throw new InvalidDataException($"{path}: the zip entry '{PrintableText.Escape(entry.FullName)}' fails its CRC-32 check "
+                    + $"(0x{crc.GetCurrentHashAsUInt32():x8} computed, 0x{entry.Crc32:x8} recorded): the file is damaged.");
         }
     }
 

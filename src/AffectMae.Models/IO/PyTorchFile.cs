@@ -51,7 +51,7 @@ public static class PyTorchFile
     public static bool IsPyTorchZip(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = RegularFile.OpenRead(path, "PyTorch file");
         Span<byte> head = stackalloc byte[4];
         return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual(ZipSignature);
     }
@@ -84,7 +84,7 @@ public static class PyTorchFile
             foreach (DictionaryEntry item in dictionary)
             {
                 if (item.Key is string key && item.Value is Tensor tensor) tensors[key] = tensor;
-                else others.Add($"{item.Key} ({item.Value?.GetType().Name ?? "None"})");
+                else others.Add($"{PrintableText.Quote(item.Key?.ToString() ?? "None")} ({item.Value?.GetType().Name ?? "None"})");
             }
         }
         var kept = new HashSet<object>(tensors.Values, ReferenceEqualityComparer.Instance);
@@ -114,7 +114,7 @@ public static class PyTorchFile
     public static Hashtable Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = RegularFile.OpenRead(path, "PyTorch file");
         CheckZipSignature(stream, path);
         CheckGlobals(stream, path);
         stream.Position = 0;
@@ -196,7 +196,9 @@ public static class PyTorchFile
         }
     }
 
-    private static IEnumerable<object> Keys(Hashtable table) => table.Keys.Cast<object>().OrderBy(k => k.ToString(), StringComparer.Ordinal);
+    // Keys come from the file: quoted with control characters escaped.
+    private static IEnumerable<string> Keys(Hashtable table) =>
+        table.Keys.Cast<object>().Select(k => PrintableText.Quote(k.ToString() ?? "None")).Order(StringComparer.Ordinal);
 
     private static IEnumerable<Tensor> EnumerateTensors(object? value) => value switch
     {

@@ -4,6 +4,7 @@
 using System.CommandLine;
 using AffectMae.Cli.Reporting;
 using AffectMae.Core.IO;
+using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
@@ -96,14 +97,20 @@ internal static class StageCommands
         var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle (default: the run folder's model of --variant)." };
         var gaps = new Option<FrameGapPolicy>("--gaps") { Description = "Frame numbers without an image: Mark (rows without a face) or Refuse.", DefaultValueFactory = _ => FrameGapPolicy.Mark };
         var badFrames = BadFramesOption("become rows without a face");
+        var protocol = new Option<InferenceProtocol?>("--protocol") { Description = $"How windows become per-frame predictions: {string.Join(", ", Enum.GetNames<InferenceProtocol>())} (default: the temporal bundle's, as it was validated)." };
         var variant = VariantOption();
         return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
         {
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
+            string temporalFolder = parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen);
             var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames) };
+            if (parse.GetValue(protocol) is { } chosenProtocol)
+            {
+                options.Inference = ModelManifest.Read(temporalFolder).Temporal?.Inference ?? new InferenceOptions();
+                options.Inference.Protocol = chosenProtocol;
+            }
             using var recognizer = AffectRecognizer.Load(
-                parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
-                parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);
+                parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder), temporalFolder, run.Pipeline.Device, options);
             var video = recognizer.PredictFolder(parse.GetValue(frames)!.FullName, ct);
             if (video.MissingFrames.Count > 0)
                 console.MarkupLine($"[yellow]{video.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", video.MissingFrames.Take(10)))}{(video.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
@@ -117,7 +124,7 @@ internal static class StageCommands
             Wrote(console, csv);
             if (video.Frames[0].Frame == 1)
                 foreach (var file in AbawSubmission.Write(folder, [video])) Wrote(console, file);
-        }, frames, output, encoder, temporal, gaps, badFrames, variant);
+        }, frames, output, encoder, temporal, gaps, badFrames, protocol, variant);
     }
 
     private static Option<string> VariantOption()

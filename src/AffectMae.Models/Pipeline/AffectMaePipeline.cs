@@ -160,12 +160,13 @@ public sealed class AffectMaePipeline
     /// given bundle's own. Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
-    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on.</exception>
+    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on, or the run was made with another recipe.</exception>
     /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
     public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
+        Run.CheckRecipe(Recipe);
         using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
         var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
         if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)

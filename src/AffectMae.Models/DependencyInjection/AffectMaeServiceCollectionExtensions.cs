@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
@@ -25,7 +26,10 @@ public static class AffectMaeServiceCollectionExtensions
     /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="NormalizationOptions"/>,
     /// <see cref="ClassifierHeadOptions"/>, <see cref="FrameSamplingOptions"/>, <see cref="AffectSequenceModelOptions"/>,
     /// <see cref="TemporalConvNetOptions"/>, <see cref="SegmentTransformerOptions"/>, <see cref="TaskHeadsOptions"/>,
-    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
+    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage) with its
+    /// <see cref="CausalTemporalConvNetOptions"/> and <see cref="ProjectedSegmentTransformerOptions"/>, the named
+    /// <see cref="AuthorsTemporalModelOptions"/> and <see cref="BatchNormHeadOptions"/> of each task (<c>ValenceArousal</c>,
+    /// <c>Expression</c>, <c>ActionUnits</c>), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
     /// <c>FineTuning</c>, <c>Temporal</c> (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>) —
     /// so one setting has one place. <see cref="DataLoaderOptions"/> bind from <c>AffectMae:DataLoader</c> and
     /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>, <see cref="FeatureExtractionOptions"/> from
@@ -58,11 +62,16 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.SequenceModel.Heads, new TaskHeadsOptionsValidator());
         Part(services, r => r.Inference, new InferenceOptionsValidator());
         Part(services, r => r.AuthorsTemporal, new AuthorsTemporalOptionsValidator());
-        foreach (string name in OptimizationBlocks.Names)
+        Part(services, r => r.AuthorsTemporal.Tcn, new CausalTemporalConvNetOptionsValidator());
+        Part(services, r => r.AuthorsTemporal.Transformer, new ProjectedSegmentTransformerOptionsValidator());
+        foreach (var task in AffectTasks.Each)
         {
-            services.AddOptions<OptimizationOptions>(name).Configure<ConfiguredRecipe>((o, r) => CopyProperties(r.Recipe.Optimization[name], o));
-            services.AddSingleton<IValidateOptions<OptimizationOptions>>(new NamedValidator<OptimizationOptions>(name, new OptimizationOptionsValidator()));
+            // The authors' model is one model a task: named options, read with IOptionsMonitor<T>.Get(task.ToString()).
+            NamedPart(services, task.ToString(), r => r.AuthorsTemporal.ModelFor(task), new AuthorsTemporalModelOptionsValidator());
+            NamedPart(services, task.ToString(), r => r.AuthorsTemporal.ModelFor(task).Head, new BatchNormHeadOptionsValidator());
         }
+        foreach (string name in OptimizationBlocks.Names)
+            NamedPart(services, name, r => r.Optimization[name], new OptimizationOptionsValidator());
 
         Bind<DataLoaderOptions>(services, root.GetSection(DataLoaderOptions.SectionName), new DataLoaderOptionsValidator());
         Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AffectRecognizerOptionsValidator());
@@ -76,6 +85,13 @@ public static class AffectMaeServiceCollectionExtensions
     {
         services.AddOptions<TOptions>().Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
         services.AddSingleton(validator);
+    }
+
+    private static void NamedPart<TOptions>(IServiceCollection services, string name, Func<AffectMaeRecipe, TOptions> part, IValidateOptions<TOptions> validator)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>(name).Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
+        services.AddSingleton<IValidateOptions<TOptions>>(new NamedValidator<TOptions>(name, validator));
     }
 
     private static void Bind<TOptions>(IServiceCollection services, IConfigurationSection section, IValidateOptions<TOptions> validator)

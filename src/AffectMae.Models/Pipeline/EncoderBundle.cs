@@ -98,6 +98,11 @@ public sealed class EncoderBundle : IDisposable
         {
             StateDictLoader.LoadFile(model, Path.Combine(folder, ModelManifest.WeightsFileName));
         }
+        catch (InvalidDataException e)
+        {
+            model.Dispose();
+            throw ModelManifest.DoesNotFitWeights(folder, "Encoder", e);
+        }
         catch
         {
             model.Dispose();

@@ -112,6 +112,12 @@ public sealed class ModelManifest
         return manifest;
     }
 
+    // The weights hash to the recorded SHA-256, so they are as saved: a model that does not fit them was described by an
+    // edited manifest (or one written by other code), and that is the file to name.
+    internal static InvalidDataException DoesNotFitWeights(string folder, string field, InvalidDataException loading) =>
+        new($"{Path.Combine(folder, FileName)}: the model that field {field} describes does not fit the bundle's weights, which are as saved "
+            + $"(their SHA-256 matches), so the manifest was changed after saving: {loading.Message}", loading);
+
     /// <summary>Lower-case hexadecimal SHA-256 of a file.</summary>
     public static string Sha256(string path)
     {

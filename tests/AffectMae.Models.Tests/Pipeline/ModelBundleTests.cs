@@ -57,6 +57,26 @@ public sealed class ModelBundleTests : IDisposable
         load.Should().Throw<InvalidDataException>().WithMessage($"*{Path.Combine(encoderFolder, ModelManifest.FileName)}: field WeightsSha256 is *the weights were changed or replaced*");
     }
 
+    [Fact]
+    public void A_manifest_edited_to_another_model_is_named_when_its_weights_do_not_fit()
+    {
+        var (encoderFolder, temporalFolder) = TinyModels.SaveBundles(folder);
+        string encoderManifest = Path.Combine(encoderFolder, ModelManifest.FileName), temporalManifest = Path.Combine(temporalFolder, ModelManifest.FileName);
+        var encoder = JsonNode.Parse(File.ReadAllText(encoderManifest))!;
+        encoder["Encoder"]!["Mae"]!["Depth"] = encoder["Encoder"]!["Mae"]!["Depth"]!.GetValue<int>() + 1;   // one block more than the weights hold
+        File.WriteAllText(encoderManifest, encoder.ToJsonString());
+        var temporal = JsonNode.Parse(File.ReadAllText(temporalManifest))!;
+        var tcn = temporal["Temporal"]!.AsObject().First(p => p.Value is JsonObject o && o.ContainsKey("Tcn")).Value!["Tcn"]!;
+        tcn["KernelSize"] = tcn["KernelSize"]!.GetValue<int>() + 2;                                       // wider kernels than the weights
+        File.WriteAllText(temporalManifest, temporal.ToJsonString());
+
+        var loadEncoder = () => EncoderBundle.Load(encoderFolder);
+        var loadTemporal = () => TemporalBundle.Load(temporalFolder);
+
+        loadEncoder.Should().Throw<InvalidDataException>().WithMessage($"{encoderManifest}: the model that field Encoder describes does not fit the bundle's weights*blocks.*");
+        loadTemporal.Should().Throw<InvalidDataException>().WithMessage($"{temporalManifest}: the model that field Temporal describes does not fit the bundle's weights*");
+    }
+
     [Theory]
     [InlineData("FormatVersion", "3", "field FormatVersion is 3, newer than this library reads (2)")]
     [InlineData("Kind", "\"Sound\"", "$.Kind")]

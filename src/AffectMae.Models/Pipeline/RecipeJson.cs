@@ -77,9 +77,12 @@ internal static class RecipeJson
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonNode? overlay;
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         try
         {
-            overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using (var document = JsonDocument.Parse(json, options))
+                RefuseDuplicateKeys(document.RootElement, "", source);
+            overlay = JsonNode.Parse(json, documentOptions: options);
         }
         catch (JsonException e)
         {
@@ -88,6 +91,27 @@ internal static class RecipeJson
         if (overlay is not JsonObject values)
             throw new InvalidDataException($"{source} must hold a JSON object of recipe settings, e.g. {{ \"Preset\": \"demo\", \"Seed\": 1 }}.");
         return Build(values, source, (target, key, value, path) => target[key] = value?.DeepClone(), validate: true);
+    }
+
+    // Settings are matched without regard to case, so "Seed" twice, or "Seed" and "seed", would leave one of two values
+    // unused (JsonNode would even throw a bare ArgumentException on the first kind).
+    private static void RefuseDuplicateKeys(JsonElement element, string path, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int index = 0;
+            foreach (var item in element.EnumerateArray()) RefuseDuplicateKeys(item, $"{path}[{index++}]", source);
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object) return;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject())
+        {
+            string at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            if (!seen.Add(property.Name))
+                throw new InvalidDataException($"{source}: '{PrintableText.Escape(at)}' is set twice (keys are matched without regard to case); keep one.");
+            RefuseDuplicateKeys(property.Value, at, source);
+        }
     }
 
     public static AffectMaeRecipe FromConfiguration(IConfiguration section, bool validate = true)

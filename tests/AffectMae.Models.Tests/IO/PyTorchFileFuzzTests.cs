@@ -2,6 +2,7 @@ using System.Collections;
 using System.IO.Compression;
 using System.Text;
 using AffectMae.Models.IO;
+using AffectMae.Models.Temporal;
 using AffectMae.Models.Tests.Fixtures;
 using static TorchSharp.torch;
 
@@ -52,6 +53,33 @@ public sealed class PyTorchFileFuzzTests : IDisposable
                 return Outcome(path, _ => null);
             });
         }
+    }
+
+    [Fact]
+    public void Mutated_pickles_of_a_released_checkpoint_load_into_the_authors_model_or_fail_naming_the_file()
+    {
+        // Through the loader, not only the reader: keys renamed, aliases split, shapes changed, dtypes swapped must all
+        // come out as the loader's own named errors (or a load whose weights are finite and the model's shapes).
+        string seed = Fixture.File("authors_tiny_va.pt");
+        string pickle = Path.Combine(scratch.Path, "data.pkl"), path = Path.Combine(scratch.Path, "fuzz.pt");
+        using var model = new AuthorsTemporalModel(AuthorsTemporalModelOptions.Tiny(AffectMae.Core.Data.AffectTask.ValenceArousal));
+        Fuzz.Run([PickleOf(seed)], Interesting, 94, Cases / 4, pickle, bytes =>
+        {
+            Repack(seed, bytes, path);
+            try
+            {
+                AuthorsCheckpoint.Load(model, path);
+                return new(true, null);
+            }
+            catch (Exception e) when (e is InvalidDataException or UnsafePickleException)
+            {
+                return new(false, e.Message.Contains(path, StringComparison.Ordinal) ? null : $"threw without naming the file: {e.Message}");
+            }
+            catch (Exception e)
+            {
+                return new(false, $"threw {e}");
+            }
+        });
     }
 
     private static FuzzOutcome Outcome(string path, Func<string, string?> checkLoaded)

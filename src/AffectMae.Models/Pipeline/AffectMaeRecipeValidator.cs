@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
@@ -22,6 +23,7 @@ public sealed class AffectMaeRecipeValidator : IValidateOptions<AffectMaeRecipe>
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Name))
             failures.Add("Recipe.Name must be set: it names the recipe in model manifests and reports.");
+        failures.AddRange(OptionsValidation.NestedFailures(new FaceCropOptionsValidator(), options.FaceCrop, "Recipe.FaceCrop"));
         failures.AddRange(OptionsValidation.NestedFailures(new NormalizationOptionsValidator(), options.Normalization, "Recipe.Normalization"));
         failures.AddRange(OptionsValidation.NestedFailures(new MaeViTOptionsValidator(), options.Mae, "Recipe.Mae"));
         failures.AddRange(OptionsValidation.NestedFailures(new AnnotationsValidator<ClassifierHeadOptions>(), options.Classifier, "Recipe.Classifier"));

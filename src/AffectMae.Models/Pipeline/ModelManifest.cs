@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Metrics;
@@ -167,10 +168,18 @@ public sealed class EncoderManifest
     /// <summary>Feature size D of one frame (the encoder width).</summary>
     public int FeatureDim { get; set; }
 
+    /// <summary>
+    /// How the faces of the training frames were cut from their videos (the recipe's <see cref="AffectMaeRecipe.FaceCrop"/>):
+    /// prediction from a video or photo crops the same way. <value>The default value is <see cref="FaceCropOptions"/>' defaults,
+    /// the approximation of Aff-Wild2's <c>cropped_aligned</c> frames; a manifest written before this field existed reads as them.</value>
+    /// </summary>
+    public FaceCropOptions FaceCrop { get; set; } = new();
+
     internal IEnumerable<string> Failures(ModelKind kind)
     {
         foreach (var f in OptionsValidation.NestedFailures(new MaeViTOptionsValidator(), Mae, "Mae")) yield return f;
         foreach (var f in OptionsValidation.NestedFailures(new NormalizationOptionsValidator(), Normalization, "Normalization")) yield return f;
+        foreach (var f in OptionsValidation.NestedFailures(new FaceCropOptionsValidator(), FaceCrop, "FaceCrop")) yield return f;
         if (Mae is not null && FeatureDim != Mae.EmbedDim) yield return $"FeatureDim is {FeatureDim} but Mae.EmbedDim is {Mae.EmbedDim}";
         if (kind == ModelKind.Encoder)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AffectMae.Core.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
 using AffectMae.Models.Temporal;
@@ -73,6 +74,43 @@ public sealed class ModelBundleTests : IDisposable
         var load = () => TemporalBundle.Load(temporalFolder);
 
         load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain(expected);
+    }
+
+    [Fact]
+    public void An_encoder_bundle_carries_the_crop_rule_of_its_training_frames_and_an_older_manifest_reads_as_the_default()
+    {
+        manual_seed(1);
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+        var rule = new FaceCropOptions { OutputSize = 224, Margin = 0.4, CenterShift = -0.1, AlignEyes = false, Border = CropBorder.Replicate };
+        string encoderFolder = Path.Combine(folder, "encoder");
+        EncoderBundle.Save(encoderFolder, classifier, new NormalizationOptions(), "tiny", rule);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        JsonNode.Parse(File.ReadAllText(path))!["Encoder"]!["FaceCrop"]!.ToJsonString()
+            .Should().Be("""{"OutputSize":224,"Margin":0.4,"CenterShift":-0.1,"AlignEyes":false,"Border":"Replicate"}""");
+        using (var loaded = EncoderBundle.Load(encoderFolder))
+            loaded.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(rule);
+
+        // A manifest written before the field existed: the rule of Aff-Wild2's frames, the defaults.
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["Encoder"]!.AsObject().Remove("FaceCrop");
+        File.WriteAllText(path, json.ToJsonString());
+        using (var older = EncoderBundle.Load(encoderFolder))
+            older.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(new FaceCropOptions());
+    }
+
+    [Fact]
+    public void A_crop_rule_that_does_not_hold_together_is_refused_naming_the_field()
+    {
+        var (encoderFolder, _) = TinyModels.SaveBundles(folder);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["Encoder"]!["FaceCrop"]!["Margin"] = 0.05;
+        json["Encoder"]!["FaceCrop"]!["CenterShift"] = 0.2;
+        File.WriteAllText(path, json.ToJsonString());
+
+        var load = () => EncoderBundle.Load(encoderFolder);
+
+        load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("field Encoder.FaceCrop: FaceCropOptions.CenterShift (0.2) moves the crop further than its Margin (0.05)");
     }
 
     [Fact]

@@ -1,34 +1,96 @@
-// Runs the command line as its own process, the way a user (or a cluster job) does.
+// The CLI as a child process: `dotnet AffectMae.Cli.dll <args>` from this test project's output, with its output
+// collected, for what only separate processes can show (signals, several processes on one cache).
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AffectMae.Cli.Tests;
 
-internal static class CliProcess
+internal sealed partial class CliProcess : IDisposable
 {
-    /// <summary>The CLI's dll, built next to the tests (the test project references the CLI project).</summary>
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "AffectMae.Cli.dll");
+    private readonly Process process;
+    private readonly StringBuilder output = new();
 
-    /// <summary>Starts <c>dotnet AffectMae.Cli.dll args</c> with its output captured; the caller waits for it.</summary>
-    public static Process Start(params string[] args)
+    private CliProcess(Process process) => this.process = process;
+
+    public int Id => process.Id;
+
+    /// <summary>Everything written to stdout and stderr so far, whitespace runs (line wraps included) folded to one space.</summary>
+    public string Output
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
-        foreach (string arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        get { lock (output) return WhiteSpace().Replace(output.ToString(), " "); }
     }
 
-    /// <summary>Runs the CLI to the end (at most <paramref name="timeout"/>) and returns its exit code and output.</summary>
-    public static (int ExitCode, string Output) Run(TimeSpan timeout, params string[] args)
+    /// <summary>
+    /// Starts the CLI. SIGINT goes back to its default disposition in the child (GNU env --default-signal): a shell
+    /// without job control starts background jobs with SIGINT ignored, and a child would inherit that.
+    /// </summary>
+    public static CliProcess Start(params string[] args)
     {
-        using var process = Start(args);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        string cli = Path.Combine(AppContext.BaseDirectory, "AffectMae.Cli.dll");
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])["--default-signal=INT", DotNet, cli, .. args]) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";   // plain text: no colour or style codes inside the messages
+        start.Environment["TERM"] = "dumb";
+        var child = new CliProcess(new Process { StartInfo = start });
+        child.process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        child.process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        child.process.Start();
+        child.process.BeginOutputReadLine();
+        child.process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Sends a signal with kill(1), e.g. "INT" or "KILL".</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        kill.ExitCode.Should().Be(0, $"kill -{name} {process.Id} must reach the process");
+    }
+
+    /// <summary>The exit code; fails the test (killing the process) when it runs longer than <paramref name="limit"/>.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The CLI did not finish within {timeout}: {string.Join(' ', args)}");
+            Assert.Fail($"The CLI ran longer than {limit.TotalSeconds} s; its output: {Output}");
         }
-        return (process.ExitCode, output.Result + errors.Result);
+        process.WaitForExit();   // the output streams are read to their end
+        return process.ExitCode;
     }
+
+    /// <summary>Runs the CLI to its end (failing the test after <paramref name="limit"/>) and returns its exit code and output.</summary>
+    public static (int ExitCode, string Output) Run(TimeSpan limit, params string[] args)
+    {
+        using var child = Start(args);
+        int exitCode = child.ExitCodeAsync(limit).GetAwaiter().GetResult();
+        return (exitCode, child.Output);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (output) output.AppendLine(line);
+    }
+
+    // The dotnet host running these tests, which runs the CLI's dll too.
+    private static string DotNet =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
 }

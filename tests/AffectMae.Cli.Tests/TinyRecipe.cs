@@ -1,4 +1,5 @@
-// A recipe small enough for tests: 32×32 frames, a one-block ViT, windows of 20, a 16-wide temporal model, a few epochs.
+// A recipe small enough for tests: 32×32 frames, a one-block ViT, windows of 20, 16-wide temporal models (ours and the
+// authors'), a few epochs.
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
@@ -29,6 +30,12 @@ internal static class TinyRecipe
             FineTuning = new OptimizationOptions { LearningRate = 2e-3, Epochs = 1, WarmupEpochs = 0, BatchSize = 32 },
             Temporal = new OptimizationOptions { LearningRate = 3e-3, Epochs = 4, WarmupEpochs = 1, BatchSize = 4 },
         };
+        recipe.AuthorsTemporal.Tcn = new CausalTemporalConvNetOptions { InputDim = 32, Channels = [16, 16], KernelSize = 3 };
+        recipe.AuthorsTemporal.Transformer = new ProjectedSegmentTransformerOptions { InputDim = 16, DModel = 16, NumHeads = 4, NumLayers = 1, FeedForwardDim = 32 };
+        recipe.AuthorsTemporal.HeadHiddenDim = 8;
+        recipe.AuthorsTemporal.Segmentation = new SegmentationOptions { WindowLength = 20, Stride = 10, Tail = WindowTail.Drop };
+        foreach (var block in recipe.AuthorsTemporal.Optimization.Stages())
+            (block.LearningRate, block.Epochs, block.WarmupEpochs, block.BatchSize) = (3e-3, 2, 1, 4);
         return recipe.WithSeed(seed);
     }
 }

@@ -13,7 +13,7 @@ internal static class DemoCommand
     public static Command Create(IAnsiConsole console)
     {
         var common = new CommonOptions();
-        var ablations = new Option<bool>("--ablations") { Description = "Also run the paper's Table 5 rows: without fine-tuning, without TCN, without Transformer." };
+        var ablations = new Option<bool>("--ablations") { Description = "Also run the paper's Table 5 rows (without fine-tuning, without TCN, without Transformer) and the authors' released model." };
         var videos = new Option<int>("--videos") { Description = "Synthetic videos to generate when the data folder is empty.", DefaultValueFactory = _ => new SyntheticOptions().Videos };
         var command = new Command("demo", "Run the whole method: (generate data,) pre-train, fine-tune, extract, train the temporal model, evaluate.") { ablations, videos };
         common.AddTo(command);

@@ -3,9 +3,11 @@
 // processed stage by stage; this file only parses, prints and plots.
 using System.CommandLine;
 using AffectMae.Cli.Reporting;
+using AffectMae.Core.IO;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Training;
 using Spectre.Console;
 
 namespace AffectMae.Cli.Commands;
@@ -18,6 +20,7 @@ internal static class StageCommands
     {
         var data = new AbawDataset(run.DataRoot);
         var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.PretrainCheckpoints, run.Pipeline.Recipe.Optimization.Pretraining.Epochs);
         var result = ConsoleStage.Run(console, "MAE pre-training", reporter, () => run.Pipeline.Pretrain(data, reporter, ct));
         Report(console, result);
         Wrote(console, Plots.TrainingCurve(run.Pipeline.Run.Plots, "MAE pre-training", reporter.Losses));
@@ -28,34 +31,42 @@ internal static class StageCommands
     {
         var data = new AbawDataset(run.DataRoot);
         var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.FineTuneCheckpoints, run.Pipeline.Recipe.Optimization.FineTuning.Epochs);
         Report(console, ConsoleStage.Run(console, "Expression fine-tuning", reporter, () => run.Pipeline.FineTune(data, reporter, ct)));
     });
 
     /// <summary><c>extract</c>: per-frame features of every video, cached and resumable; <c>--shard i/N</c> splits the work.</summary>
     public static Command Extract(IAnsiConsole console)
     {
-        var shard = new Option<string>("--shard") { Description = "Process shard i of N (0-based), e.g. 0/4, to split the videos over machines (see docs/scale-out.md).", DefaultValueFactory = _ => "0/1" };
+        var shard = new Option<string>("--shard") { Description = "Process shard i of N (0-based), e.g. 0/4, to split the videos over machines; shards may overlap (a video claimed by one process is left to it).", DefaultValueFactory = _ => "0/1" };
         var encoder = EncoderOption();
-        return Verb(console, "extract", "Extract and cache one feature matrix a video.", (run, parse, ct) =>
+        var badFrames = BadFramesOption("take the feature of the nearest frame, as frames without an image do");
+        var defaults = new FeatureExtractionOptions();
+        var maxFilled = new Option<double>("--max-filled") { Description = "Refuse a video when more than this share of its annotated frames has no readable image (their features would be copies).", DefaultValueFactory = _ => defaults.MaxFilledFraction };
+        return Verb(console, "extract", "Extract and cache one feature matrix a video; stale or damaged cache entries are extracted again.", (run, parse, ct) =>
         {
             var data = new AbawDataset(run.DataRoot);
-            var summary = ExtractStage.Run(console, run.Pipeline, data, Encoder(parse.GetValue(encoder)!), Shard.Parse(parse.GetValue(shard)!), ct);
-            console.MarkupLine($"{summary.Extracted} videos extracted, {summary.Skipped} already cached, {summary.MissingFrames} frames without image filled from a neighbour.");
-        }, shard, encoder);
+            var options = new FeatureExtractionOptions { BadFrames = parse.GetValue(badFrames), MaxFilledFraction = parse.GetValue(maxFilled) };
+            ExtractStage.Report(console, ExtractStage.Run(console, run.Pipeline, data, Encoder(parse.GetValue(encoder)!), Shard.Parse(parse.GetValue(shard)!), options, ct));
+        }, shard, encoder, badFrames, maxFilled);
     }
 
     /// <summary><c>train</c>: the temporal model on cached features.</summary>
     public static Command Train(IAnsiConsole console)
     {
         var variant = VariantOption();
-        return Verb(console, "train", "Train the temporal model (TCN → Transformer → heads) on cached features.", (run, parse, ct) =>
+        return Verb(console, "train", "Train a temporal model on cached features: ours (TCN → Transformer → heads) or, by --variant or the recipe, the authors'.", (run, parse, ct) =>
         {
             var data = new AbawDataset(run.DataRoot);
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
             var reporter = new TrainingReporter();
+            Resuming(console, run.Pipeline.Run.TemporalCheckpoints(chosen), run.Pipeline.Recipe.Optimization.Temporal.Epochs);
             var result = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => run.Pipeline.TrainTemporal(data, chosen, reporter, ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
-            Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", result.Training!.History ?? []));
+            if (result.Training is { } training)
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", training.History ?? []));
+            foreach (var (task, state) in result.TaskTraining ?? new Dictionary<AffectMae.Core.Data.AffectTask, AffectMae.Models.Training.TrainingState>())
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name}, {task})", state.History ?? []));
             Wrote(console, run.Pipeline.Run.TemporalModel(chosen));
         }, variant);
     }
@@ -84,24 +95,29 @@ internal static class StageCommands
         var encoder = new Option<DirectoryInfo?>("--encoder-model") { Description = "Encoder bundle (default: the run folder's fine-tuned encoder)." };
         var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle (default: the run folder's model of --variant)." };
         var gaps = new Option<FrameGapPolicy>("--gaps") { Description = "Frame numbers without an image: Mark (rows without a face) or Refuse.", DefaultValueFactory = _ => FrameGapPolicy.Mark };
+        var badFrames = BadFramesOption("become rows without a face");
         var variant = VariantOption();
         return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
         {
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
-            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps) };
+            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames) };
             using var recognizer = AffectRecognizer.Load(
                 parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
                 parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);
             var video = recognizer.PredictFolder(parse.GetValue(frames)!.FullName, ct);
             if (video.MissingFrames.Count > 0)
                 console.MarkupLine($"[yellow]{video.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", video.MissingFrames.Take(10)))}{(video.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
+            foreach (var bad in video.BadFrames.Take(10))
+                console.MarkupLine($"[yellow]frame {bad.Index} cannot be decoded[/] ({Markup.Escape(PrintableText.Escape(bad.Reason))}); its row has face_found 0.");
+            if (video.BadFrames.Count > 10)
+                console.MarkupLine($"[yellow]… and {video.BadFrames.Count - 10} more frames that cannot be decoded[/] ({Markup.Escape(string.Join(", ", video.BadFrames.Skip(10).Select(b => b.Index)))}).");
             string folder = parse.GetValue(output)!.FullName;
             string csv = Path.Combine(folder, video.Video + ".csv");
             AffectCsv.Write(csv, video.Frames);
             Wrote(console, csv);
             if (video.Frames[0].Frame == 1)
                 foreach (var file in AbawSubmission.Write(folder, [video])) Wrote(console, file);
-        }, frames, output, encoder, temporal, gaps, variant);
+        }, frames, output, encoder, temporal, gaps, badFrames, variant);
     }
 
     private static Option<string> VariantOption()
@@ -110,6 +126,9 @@ internal static class StageCommands
         option.AcceptOnlyFromAmong([.. TemporalVariant.All.Select(v => v.Name)]);
         return option;
     }
+
+    private static Option<BadFramePolicy> BadFramesOption(string skipped) =>
+        new("--bad-frames") { Description = $"Frame files that cannot be decoded (empty, truncated, not an image): Fail (naming the file) or Skip (they {skipped}, and are listed).", DefaultValueFactory = _ => BadFramePolicy.Fail };
 
     private static Option<string> EncoderOption()
     {
@@ -128,6 +147,16 @@ internal static class StageCommands
         common.AddTo(command);
         CommonOptions.SetAction(command, console, (parse, ct) => body(common.Resolve(parse), parse, ct));
         return command;
+    }
+
+    // Says where an interrupted stage goes on from (the stage itself resumes from last/ when it exists).
+    private static void Resuming(IAnsiConsole console, string checkpoints, int epochs)
+    {
+        string last = new CheckpointPolicy { Folder = checkpoints }.Last;
+        if (!TrainingCheckpoint.Exists(last)) return;
+        var state = TrainingCheckpoint.ReadState(last);
+        console.MarkupLine($"Resuming from [bold]{Markup.Escape(last)}[/]: {state.Epoch} of {epochs} epochs done"
+            + (state.StepInEpoch > 0 ? $", {state.StepInEpoch} steps into the next." : "."));
     }
 
     private static void Report(IAnsiConsole console, StageResult result) =>

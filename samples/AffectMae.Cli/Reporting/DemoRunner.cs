@@ -11,7 +11,8 @@ namespace AffectMae.Cli.Reporting;
 /// <summary>
 /// The whole method end to end on the library's stages: synthetic data (when the data folder is empty), MAE
 /// pre-training, expression fine-tuning, feature extraction, the temporal model, evaluation against trivial baselines
-/// and a frame-only head, optionally the paper's Table 5 ablations; then tables, plots and <c>summary.json</c>.
+/// and a frame-only head, optionally the paper's Table 5 ablations and the authors' released model; then tables, plots
+/// and <c>summary.json</c>.
 /// </summary>
 internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipeline)
 {
@@ -35,11 +36,13 @@ internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipelin
         var finetune = new TrainingReporter();
         report.Stages.Add(Train("Expression fine-tuning", finetune, () => pipeline.FineTune(data, finetune, cancellationToken)));
         foreach (var encoder in ablations ? new[] { EncoderKind.FineTuned, EncoderKind.Pretrained } : [EncoderKind.FineTuned])
-            ExtractStage.Run(console, pipeline, data, encoder, Shard.All, cancellationToken);
+            ExtractStage.Report(console, ExtractStage.Run(console, pipeline, data, encoder, Shard.All, null, cancellationToken));
 
         report.Temporal["constant / majority baseline"] = TaskScores.From(ConstantBaseline.Evaluate(data.Validation));
         var variants = new List<TemporalVariant> { TemporalVariant.FrameOnly };
         variants.AddRange(ablations ? TemporalVariant.Ablations : [TemporalVariant.Full]);
+        if (ablations && pipeline.Recipe.TemporalModel != TemporalModelKind.AuthorsTemporalModel)
+            variants.Add(TemporalVariant.Authors);                              // theirs next to ours (unless the recipe's is theirs)
         (TrainingReporter Steps, TemporalResult Result)? full = null;
         foreach (var variant in variants)
         {
@@ -56,7 +59,8 @@ internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipelin
         report.Files.Add(Plots.TrainingCurve(run.Plots, "MAE pre-training", pretrain.Losses));
         report.Files.Add(Plots.TrainingCurve(run.Plots, "Expression fine-tuning", finetune.Losses));
         report.Files.Add(Plots.TrainingCurve(run.Plots, "Temporal model", steps.Losses));
-        report.Files.Add(Plots.ValidationCurve(run.Plots, "Temporal model", best.Training!.History ?? []));
+        var history = best.Training?.History ?? best.TaskTraining?.Values.First().History;   // the authors' models: the first task's
+        report.Files.Add(Plots.ValidationCurve(run.Plots, "Temporal model", history ?? []));
         report.Seconds = clock.Elapsed.TotalSeconds;
         report.Save(run.Summary);
         DemoTables.Write(console, report, ablations);
@@ -69,8 +73,10 @@ internal sealed class DemoRunner(IAnsiConsole console, AffectMaePipeline pipelin
 /// <summary>Feature extraction under a progress bar: frames of the whole data set, with the video in progress.</summary>
 internal static class ExtractStage
 {
+    private const int ListedAtMost = 10;
+
     /// <summary>Extracts <paramref name="encoder"/>'s features of this shard's videos, reporting frames done.</summary>
-    public static ExtractionSummary Run(IAnsiConsole console, AffectMaePipeline pipeline, AbawDataset data, EncoderKind encoder, Shard shard, CancellationToken cancellationToken)
+    public static ExtractionSummary Run(IAnsiConsole console, AffectMaePipeline pipeline, AbawDataset data, EncoderKind encoder, Shard shard, FeatureExtractionOptions? options, CancellationToken cancellationToken)
     {
         var videos = shard.Select(data.All.Select(v => v.Video)).ToHashSet();
         int total = data.All.Where(v => videos.Contains(v.Video)).Sum(v => v.FrameCount);
@@ -79,7 +85,7 @@ internal static class ExtractStage
             var done = new Dictionary<string, int>();
             var encoded = new Dictionary<string, int>();
             var clock = Stopwatch.StartNew();
-            return pipeline.Extract(data, encoder, shard, new SyncProgress<ExtractionProgress>(p =>
+            return pipeline.Extract(data, encoder, shard, options, new SyncProgress<ExtractionProgress>(p =>
             {
                 done[p.Video] = p.FramesDone;
                 if (!p.Skipped) encoded[p.Video] = p.FramesDone;
@@ -88,4 +94,31 @@ internal static class ExtractStage
             }), cancellationToken);
         });
     }
+
+    /// <summary>
+    /// Prints what an extraction did, then as warnings, video by video: entries extracted again (stale or damaged),
+    /// frames filled from a neighbour, frame files skipped as bad.
+    /// </summary>
+    public static void Report(IAnsiConsole console, ExtractionSummary summary)
+    {
+        console.MarkupLine($"{summary.Extracted} videos extracted, {summary.Skipped} already cached"
+            + (summary.ExtractedElsewhere > 0 ? $", {summary.ExtractedElsewhere} extracted by other processes" : "")
+            + $", {summary.MissingFrames} frames filled from a neighbour.");
+        foreach (var entry in summary.Recomputed.Take(ListedAtMost))
+            console.MarkupLine($"[yellow]{Text(entry.Video)}: the cached features were {entry.State.ToString().ToLowerInvariant()} and were extracted again[/] ({Text(entry.Reason)}).");
+        More(console, summary.Recomputed.Count, "entries extracted again");
+        foreach (var video in summary.Filled.Take(ListedAtMost))
+            console.MarkupLine($"[yellow]{Text(video.Video)}: {video.Filled} of {video.Frames} frames ({video.Fraction:P0}) have no readable image[/] and take the features of the nearest frame with one.");
+        More(console, summary.Filled.Count, "videos with filled frames");
+        foreach (var bad in summary.BadFrames.Take(ListedAtMost))
+            console.MarkupLine($"[yellow]skipped a frame that cannot be decoded:[/] {Text(bad.Path)} ({Text(bad.Reason)})");
+        More(console, summary.BadFrames.Count, "frames skipped");
+    }
+
+    private static void More(IAnsiConsole console, int count, string what)
+    {
+        if (count > ListedAtMost) console.MarkupLine($"[yellow]… {count - ListedAtMost} more {what}[/] (the log lists them all).");
+    }
+
+    private static string Text(string text) => Markup.Escape(AffectMae.Core.IO.PrintableText.Escape(text));
 }

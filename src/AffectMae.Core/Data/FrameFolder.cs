@@ -1,5 +1,6 @@
 // A folder of one video's frame images, numbered by their file names (00001.jpg, 2.png, frame_0003.jpg, …).
 using System.Globalization;
+using AffectMae.Core.IO;
 
 namespace AffectMae.Core.Data;
 
@@ -54,7 +55,7 @@ public sealed class FrameFolder
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
-            throw new DirectoryNotFoundException($"Frame folder '{full}' does not exist.");
+            throw new DirectoryNotFoundException($"Frame folder '{Printable(full)}' does not exist.");
         var byNumber = new SortedDictionary<int, string>();
         foreach (string file in Directory.EnumerateFiles(full))
         {
@@ -63,22 +64,24 @@ public sealed class FrameFolder
             if (byNumber.TryGetValue(number, out var other))
             {
                 var pair = new[] { other, file }.Order(StringComparer.Ordinal).ToArray();
-                throw new InvalidDataException($"Frame folder '{full}' has two images for frame {number}: '{Path.GetFileName(pair[0])}' and '{Path.GetFileName(pair[1])}'; keep one.");
+                throw new InvalidDataException($"Frame folder '{Printable(full)}' has two images for frame {number}: '{Printable(Path.GetFileName(pair[0]))}' and '{Printable(Path.GetFileName(pair[1]))}'; keep one.");
             }
             byNumber[number] = file;
         }
         if (byNumber.Count == 0)
-            throw new InvalidDataException($"Frame folder '{full}' holds no image ({string.Join(", ", ImageExtensions)}).");
+            throw new InvalidDataException($"Frame folder '{Printable(full)}' holds no image ({string.Join(", ", ImageExtensions)}).");
         var frames = byNumber.Select(kv => new NumberedFrame(kv.Key, kv.Value)).ToList();
         if ((long)frames[^1].Number - frames[0].Number >= MaxSpan)
-            throw new InvalidDataException($"Frame folder '{full}' numbers its {frames.Count} images from {frames[0].Number} to {frames[^1].Number}: "
-                + $"more than {MaxSpan:N0} frames apart; check the file names ('{Path.GetFileName(frames[^1].Path)}').");
+            throw new InvalidDataException($"Frame folder '{Printable(full)}' numbers its {frames.Count} images from {frames[0].Number} to {frames[^1].Number}: "
+                + $"more than {MaxSpan:N0} frames apart; check the file names ('{Printable(Path.GetFileName(frames[^1].Path))}').");
         var gaps = new List<int>();
         for (int i = 1; i < frames.Count; i++)
             for (int missing = frames[i - 1].Number + 1; missing < frames[i].Number; missing++)
                 gaps.Add(missing);
         return new FrameFolder(full, frames, gaps);
     }
+
+    private static string Printable(string text) => PrintableText.Escape(text);
 
     private static int ParseNumber(string file)
     {
@@ -88,7 +91,7 @@ public sealed class FrameFolder
         int start = end;
         while (start > 0 && char.IsAsciiDigit(stem[start - 1])) start--;
         if (start == end || !int.TryParse(stem.AsSpan(start, end - start), NumberStyles.None, CultureInfo.InvariantCulture, out int number))
-            throw new InvalidDataException($"'{file}' has no frame number in its name (e.g. 00001.jpg); name frames by their number.");
+            throw new InvalidDataException($"'{Printable(file)}' has no frame number in its name (e.g. 00001.jpg); name frames by their number.");
         return number;
     }
 }

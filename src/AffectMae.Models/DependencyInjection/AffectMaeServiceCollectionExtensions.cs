@@ -2,6 +2,7 @@ using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
@@ -25,10 +26,11 @@ public static class AffectMaeServiceCollectionExtensions
     /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="FaceCropOptions"/>, <see cref="NormalizationOptions"/>,
     /// <see cref="ClassifierHeadOptions"/>, <see cref="FrameSamplingOptions"/>, <see cref="AffectSequenceModelOptions"/>,
     /// <see cref="TemporalConvNetOptions"/>, <see cref="SegmentTransformerOptions"/>, <see cref="TaskHeadsOptions"/>,
-    /// <see cref="InferenceOptions"/>, and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
+    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
     /// <c>FineTuning</c>, <c>Temporal</c> (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>) —
     /// so one setting has one place. <see cref="DataLoaderOptions"/> bind from <c>AffectMae:DataLoader</c> and
-    /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>. Everything is validated when the host
+    /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>, <see cref="FeatureExtractionOptions"/> from
+    /// <c>AffectMae:Extraction</c>. Everything is validated when the host
     /// starts, so a bad setting stops the application with a message naming it.
     /// </summary>
     public static IServiceCollection AddAffectMae(this IServiceCollection services, IConfiguration configuration)
@@ -57,6 +59,7 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.SequenceModel.Transformer, new SegmentTransformerOptionsValidator());
         Part(services, r => r.SequenceModel.Heads, new TaskHeadsOptionsValidator());
         Part(services, r => r.Inference, new InferenceOptionsValidator());
+        Part(services, r => r.AuthorsTemporal, new AuthorsTemporalOptionsValidator());
         foreach (string name in OptimizationBlocks.Names)
         {
             services.AddOptions<OptimizationOptions>(name).Configure<ConfiguredRecipe>((o, r) => CopyProperties(r.Recipe.Optimization[name], o));
@@ -64,7 +67,8 @@ public static class AffectMaeServiceCollectionExtensions
         }
 
         Bind<DataLoaderOptions>(services, root.GetSection(DataLoaderOptions.SectionName), new DataLoaderOptionsValidator());
-        Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AnnotationsValidator<AffectRecognizerOptions>());
+        Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AffectRecognizerOptionsValidator());
+        Bind<FeatureExtractionOptions>(services, root.GetSection(FeatureExtractionOptions.SectionName), new AnnotationsValidator<FeatureExtractionOptions>());
         return services;
     }
 

@@ -6,7 +6,8 @@ namespace AffectMae.Models.Evaluation;
 /// <summary>
 /// How trained models run: frames an encoder call, and how <see cref="TemporalEvaluator.Predict"/> (and the
 /// recognizer) turn window predictions into one prediction a frame — the protocol (which windows, how overlaps
-/// resolve), clipping of valence/arousal and an optional mode filter over expressions. A recipe setting
+/// resolve), clipping of valence/arousal, an optional mode filter over expressions and the action units' rule at the
+/// threshold. A recipe setting
 /// (<c>AffectMae:Recipe:Inference</c>) and a temporal bundle's manifest field. Checked by <see cref="InferenceOptionsValidator"/>.
 /// </summary>
 public sealed class InferenceOptions
@@ -30,14 +31,28 @@ public sealed class InferenceOptions
     [Range(0, int.MaxValue, ErrorMessage = "InferenceOptions.ExpressionModeFilter must be at least 0 frames; 0 turns the filter off, the authors use 40.")]
     public int ExpressionModeFilter { get; set; }
 
+    /// <summary>
+    /// Whether an action unit whose probability equals its threshold exactly is present (<see cref="ThresholdRule.AtOrAbove"/>,
+    /// ours) or absent (<see cref="ThresholdRule.Above"/>, the authors' <c>round(sigmoid)</c>, which sends 0.5 to 0).
+    /// </summary>
+    /// <value>The default value is <see cref="ThresholdRule.AtOrAbove"/>.</value>
+    [EnumDataType(typeof(ThresholdRule), ErrorMessage = "InferenceOptions.ActionUnitRule must be AtOrAbove (ours) or Above (the authors').")]
+    public ThresholdRule ActionUnitRule { get; set; } = ThresholdRule.AtOrAbove;
+
     /// <summary>Frames an encoder call (feature extraction and prediction).</summary>
     /// <value>The default value is 64.</value>
     [Range(1, 65_536, ErrorMessage = "InferenceOptions.EncoderBatchSize must lie in 1 … 65536 frames; 64 suits ViT-B on a CPU.")]
     public int EncoderBatchSize { get; set; } = 64;
 
-    /// <summary>Ours: overlapping windows averaged, valence/arousal clipped, no mode filter.</summary>
+    /// <summary>Ours: overlapping windows averaged, valence/arousal clipped, no mode filter, action units present at p ≥ t.</summary>
     public static InferenceOptions OverlapAverage => new();
 
-    /// <summary>The authors' released test.py: non-overlapping windows (stride = window length), valence/arousal clipped to [−1, 1], expressions mode-filtered over 40 frames.</summary>
-    public static InferenceOptions Released => new() { Protocol = InferenceProtocol.NonOverlapping, ClipValenceArousal = true, ExpressionModeFilter = 40 };
+    /// <summary>
+    /// The authors' released test.py: non-overlapping windows (stride = window length), valence/arousal clipped to
+    /// [−1, 1], expressions mode-filtered over 40 frames, action units present at p &gt; 0.5 (<c>round(sigmoid)</c>).
+    /// </summary>
+    public static InferenceOptions Released => new()
+    {
+        Protocol = InferenceProtocol.NonOverlapping, ClipValenceArousal = true, ExpressionModeFilter = 40, ActionUnitRule = ThresholdRule.Above,
+    };
 }

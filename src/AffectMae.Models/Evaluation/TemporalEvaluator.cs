@@ -21,6 +21,10 @@ public sealed record VideoPredictions(string Video, int FrameCount, float[]? Val
     /// <value>The default value is 0.</value>
     public int ExpressionModeFilter { get; init; }
 
+    /// <summary>Whether <see cref="ActionUnits"/> decides a unit present at p = threshold.</summary>
+    /// <value>The default value is <see cref="ThresholdRule.AtOrAbove"/>.</value>
+    public ThresholdRule ActionUnitRule { get; init; }
+
     /// <summary>The predicted expression class of every frame (arg-max of the logits, then the mode filter when one is set), or null.</summary>
     /// <returns>Class indices 0 … 7, one a frame.</returns>
     /// <exception cref="InvalidOperationException">A frame's logits hold NaN, so no class can be picked; the message names the video and frame.</exception>
@@ -41,8 +45,8 @@ public sealed record VideoPredictions(string Video, int FrameCount, float[]? Val
         return ExpressionModeFilter > 0 ? ModeFilter.Apply(classes, ExpressionModeFilter) : classes;
     }
 
-    /// <summary>0/1 action units of every frame at <paramref name="threshold"/>, or null.</summary>
-    /// <param name="threshold">A probability at or above which a unit counts as active.</param>
+    /// <summary>0/1 action units of every frame at <paramref name="threshold"/> by <see cref="ActionUnitRule"/>, or null.</summary>
+    /// <param name="threshold">A probability at or above (or, by <see cref="ActionUnitRule"/>, above) which a unit counts as active.</param>
     /// <returns>[n, 12] values 0 or 1, row-major.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is not a number in [0, 1].</exception>
     /// <exception cref="InvalidOperationException">A probability is NaN; the message names the video, frame and unit.</exception>
@@ -57,21 +61,25 @@ public sealed record VideoPredictions(string Video, int FrameCount, float[]? Val
         {
             float p = ActionUnitProbabilities[i];
             if (float.IsNaN(p)) throw NotANumber($"the {AffectLabels.ActionUnitNames[i % count]} probability", i / count);
-            units[i] = p >= threshold ? 1 : 0;
+            units[i] = Decide(p, threshold, ActionUnitRule) ? 1 : 0;
         }
         return units;
     }
 
-    private InvalidOperationException NotANumber(string what, int frameIndex) => new(
-        $"Video '{Video}', frame {frameIndex + 1}: {what} is NaN, so no label can be given; the model's outputs are not "
-        + "finite (check its weights and its input features).");
+    /// <summary>Whether probability <paramref name="p"/> is a positive decision at <paramref name="threshold"/> by <paramref name="rule"/>.</summary>
+    internal static bool Decide(float p, double threshold, ThresholdRule rule) => rule == ThresholdRule.Above ? p > threshold : p >= threshold;
 
-    private static int ArgMax(ReadOnlySpan<float> values)
+    /// <summary>The first index of the largest value (a tie keeps the first); the expression class of a frame's logits.</summary>
+    internal static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;
         for (int i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
         return best;
     }
+
+    private InvalidOperationException NotANumber(string what, int frameIndex) => new(
+        $"Video '{Video}', frame {frameIndex + 1}: {what} is NaN, so no label can be given; the model's outputs are not "
+        + "finite (check its weights and its input features).");
 }
 
 /// <summary>ABAW scores of a validation set: P_VA, P_EXPR, P_AU (null when not predicted or no frame is labelled).</summary>
@@ -195,6 +203,7 @@ public static class TemporalEvaluator
             return new VideoPredictions(video, frameCount, valenceArousal, expr is null ? null : Stitched(expr, AffectLabels.ExpressionClassCount), probabilities)
             {
                 ExpressionModeFilter = inference.ExpressionModeFilter,
+                ActionUnitRule = inference.ActionUnitRule,
             };
         }
 

@@ -66,16 +66,18 @@ public sealed class AbawDataset
     /// <summary>A video's cached features joined with its labels of every task.</summary>
     /// <param name="video">A video of this dataset.</param>
     /// <param name="cache">The encoder's feature cache.</param>
+    /// <param name="expected">What the features must have been made with (the encoder's <see cref="EncoderBundle.FeatureProvenance"/>), or null to take them as they are.</param>
     /// <returns>The features and labels, frame by frame.</returns>
     /// <exception cref="FileNotFoundException">The video's features are not cached.</exception>
-    /// <exception cref="InvalidDataException">The cached features have another frame count than the annotations; the message says how to mend it.</exception>
-    public static VideoFeatures Features(AbawVideo video, FeatureCache cache)
+    /// <exception cref="InvalidDataException">The cached features have another frame count than the annotations, or were made by another encoder or with other settings; the message says how to mend it.</exception>
+    public static VideoFeatures Features(AbawVideo video, FeatureCache cache, FeatureProvenance? expected = null)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(cache);
-        var features = cache.LoadArray(video.Video, out int frames, out int dimension);
+        int frames, dimension;
+        var features = expected is null ? cache.LoadArray(video.Video, out frames, out dimension) : cache.LoadArray(video.Video, expected, out frames, out dimension);
         if (frames != video.FrameCount)
-            throw new InvalidDataException($"Cached features of '{video.Video}' have {frames} frames, its annotations {video.FrameCount}; delete {cache.PathFor(video.Video)} and extract again.");
+            throw new InvalidDataException($"Cached features of '{video.Video}' have {frames} frames, its annotations {video.FrameCount}; extract again (the extraction recomputes such entries).");
         return new VideoFeatures(video.Video, features, dimension, video.ValenceArousalLabels(), video.ExpressionLabels(), video.ActionUnitLabels());
     }
 
@@ -83,6 +85,7 @@ public sealed class AbawDataset
     /// <param name="videos">Videos of this dataset.</param>
     /// <param name="cache">The encoder's feature cache.</param>
     /// <param name="segmenter">Window length and stride.</param>
-    public FeatureWindowDataset Windows(IEnumerable<AbawVideo> videos, FeatureCache cache, VideoSegmenter segmenter) =>
-        new(videos.Select(v => Features(v, cache)), segmenter);
+    /// <param name="expected">What the features must have been made with, or null to take them as they are.</param>
+    public FeatureWindowDataset Windows(IEnumerable<AbawVideo> videos, FeatureCache cache, VideoSegmenter segmenter, FeatureProvenance? expected = null) =>
+        new(videos.Select(v => Features(v, cache, expected)), segmenter);
 }

@@ -116,78 +116,143 @@ public sealed class AffectMaePipeline
 
     /// <summary>
     /// Stage 3 (§3.3): runs an encoder over every frame of this shard's videos and caches one feature matrix a video;
-    /// videos already cached are skipped, so an interrupted extraction resumes and shards may run on many machines.
+    /// videos whose entries are current are skipped (stale or damaged ones are extracted again), so an interrupted
+    /// extraction resumes, and shards may run at once on many machines or processes (see <see cref="FeatureExtractor"/>).
     /// </summary>
     /// <exception cref="FileNotFoundException">The encoder's bundle is missing (run its training stage first).</exception>
-    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidDataException">A video has no image, too many frames without one, or (unless skipped) a frame that cannot be decoded; the message names it.</exception>
+    public ExtractionSummary Extract(AbawDataset data, EncoderKind encoder, Shard shard, FeatureExtractionOptions? options = null, IProgress<ExtractionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         Run.UseRecipe(Recipe);
         using var bundle = EncoderBundle.Load(RequireBundle(Run.EncoderModel(encoder), TrainingStageOf(encoder)), Device);
-        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), logger);
+        var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), bundle.FeatureProvenance, options, logger);
         return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken);
     }
 
     /// <summary>
-    /// Stage 4 (§3.4–3.5): the temporal model of <paramref name="variant"/> on windows of cached features; keeps the
-    /// epoch with the best validation score (recording P_VA, P_EXPR and P_AU every epoch), saves it as the temporal
-    /// bundle, and returns its validation predictions and scores.
+    /// Stage 4 (§3.4–3.5): the temporal model of <paramref name="variant"/> on windows of cached features — ours, or the
+    /// authors' when the variant or the recipe says so (<see cref="AffectMaeRecipe.TemporalModelOf"/>); keeps the epoch
+    /// with the best validation score (recording P_VA, P_EXPR and P_AU every epoch), saves it as the temporal bundle
+    /// with the way it predicts, and returns its validation predictions and scores. The authors' model is one model a
+    /// task of <c>Recipe.AuthorsTemporal.Tasks</c>, each trained on its own (its own epochs, best epoch and checkpoints) with
+    /// everything in <see cref="AffectMaeRecipe.AuthorsTemporal"/>: tail-dropping windows, a loader that drops the last short
+    /// batch, their optimisation and CCC form, validation by their inference protocol.
     /// </summary>
-    /// <exception cref="FileNotFoundException">A video's features are not cached (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="FileNotFoundException">A video's features are not cached, or the encoder's bundle is missing (run <see cref="Extract"/> first).</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings (run <see cref="Extract"/> again).</exception>
     public TemporalResult TrainTemporal(AbawDataset data, TemporalVariant variant, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         Run.UseRecipe(Recipe);
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var train = data.Windows(data.Train, cache, Segmenter);
-        var validation = data.Windows(data.Validation, cache, Segmenter);
-        manual_seed(Recipe.Seed);
-        using var model = new AffectSequenceModel(Recipe.SequenceModelFor(variant));
-        model.to(Device);
-        using var stage = new TemporalTrainingStage(model, Recipe.Optimization.Temporal);
-        var run = Training(Run.TemporalCheckpoints(variant), 0, progress);
-        var state = stage.Run(train, validation, run, cancellationToken);
-        TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
-        string encoderSha = ModelManifest.Read(Run.EncoderModel(variant.Encoder)).WeightsSha256;
-        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoderSha, state);
-        var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device);
-        return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, state);
+        var encoder = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
+        return Recipe.TemporalModelOf(variant) == TemporalModelKind.AuthorsTemporalModel
+            ? TrainAuthors(data, cache, encoder, variant, progress, cancellationToken)
+            : TrainOurs(data, cache, encoder, variant, progress, cancellationToken);
     }
 
     /// <summary>
     /// Scores the trained temporal model of <paramref name="variant"/> (its bundle in the run folder, or the bundle in
-    /// <paramref name="bundleFolder"/>) on the validation videos, over the cached features of the variant's encoder.
-    /// Reads only: no optimiser, no checkpoint, nothing resumed.
+    /// <paramref name="bundleFolder"/>) on the validation videos, over the cached features of the variant's encoder,
+    /// predicting by the recipe's inference options for that model (<see cref="AffectMaeRecipe.InferenceOf"/>), or by the
+    /// given bundle's own. Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
+    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on.</exception>
+    /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
     public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
         using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
+        var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
+        if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)
+            throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {trainedOn}, but the run's encoder "
+                + $"{Run.EncoderModel(variant.Encoder)} now holds {encoderManifest.WeightsSha256}: extract and train again before evaluating.");
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var validation = data.Windows(data.Validation, cache, bundle.Segmenter);
+        var validation = data.Windows(data.Validation, cache, bundle.Segmenter, EncoderBundle.ProvenanceOf(encoderManifest));
         cancellationToken.ThrowIfCancellationRequested();
-        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device);
+        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device,
+            bundleFolder is null ? Recipe.InferenceOf(variant) : bundle.Inference);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null);
     }
 
-    /// <summary>Per-frame predictions for a folder of face frames, with the run's encoder and trained temporal model of <paramref name="variant"/>.</summary>
+    /// <summary>
+    /// Per-frame predictions for a folder of face frames, with the run's encoder and trained temporal model of
+    /// <paramref name="variant"/>; without <paramref name="options"/>, predicting by the recipe's inference options for that model.
+    /// </summary>
     /// <exception cref="FileNotFoundException">A bundle is missing.</exception>
     public VideoAffect Predict(string framesFolder, TemporalVariant variant, AffectRecognizerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(variant);
         using var recognizer = AffectRecognizer.Load(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)), RequireTemporal(variant), Device,
-            options ?? new AffectRecognizerOptions { BatchSize = Recipe.Inference.EncoderBatchSize, WindowBatchSize = Recipe.Optimization.Temporal.BatchSize });
+            options ?? new AffectRecognizerOptions
+            {
+                BatchSize = Recipe.Inference.EncoderBatchSize, WindowBatchSize = Recipe.Optimization.Temporal.BatchSize, Inference = Recipe.InferenceOf(variant),
+            });
         return recognizer.PredictFolder(framesFolder, cancellationToken);
+    }
+
+    private TemporalResult TrainOurs(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var features = EncoderBundle.ProvenanceOf(encoder);
+        var train = data.Windows(data.Train, cache, Segmenter, features);
+        var validation = data.Windows(data.Validation, cache, Segmenter, features);
+        var inference = Recipe.InferenceOf(variant);
+        manual_seed(Recipe.Seed);
+        using var model = new AffectSequenceModel(Recipe.SequenceModelFor(variant));
+        model.to(Device);
+        using var stage = new TemporalTrainingStage(model, Recipe.Optimization.Temporal, validation: inference);
+        var run = Training(Run.TemporalCheckpoints(variant), 0, progress);
+        var state = stage.Run(train, validation, run, cancellationToken);
+        TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
+        TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoder.WeightsSha256, state, inference);
+        var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference);
+        return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, state);
+    }
+
+    // The authors' way: one model a task, each trained to its own best epoch, then joined into one bundle.
+    private TemporalResult TrainAuthors(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var authors = Recipe.AuthorsTemporal;
+        var features = EncoderBundle.ProvenanceOf(encoder);
+        var train = data.Windows(data.Train, cache, authors.TrainingSegmenter(), features);
+        var validation = data.Windows(data.Validation, cache, new VideoSegmenter(authors.Segmentation.WindowLength, authors.Segmentation.Stride), features);
+        var models = new List<TemporalAffectModel>();
+        var states = new Dictionary<AffectTask, TrainingState>();
+        try
+        {
+            foreach (var task in AffectTasks.Split(authors.Tasks))
+            {
+                manual_seed(Recipe.Seed);
+                var model = new AuthorsTemporalModel(authors.ModelFor(task));
+                models.Add(model);
+                model.to(Device);
+                using var stage = new TemporalTrainingStage(model, authors.Optimization[task], authors.Objective(), authors.Inference);
+                var run = Training(Run.TemporalCheckpoints(variant, task), 0, progress, authors.DropLast);
+                states[task] = stage.Run(train, validation, run, cancellationToken);
+                TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
+            }
+        }
+        catch
+        {
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+        using var joined = new PerTaskTemporalModel(models);
+        TemporalBundle.Save(Run.TemporalModel(variant), joined, authors.Segmentation, Recipe.Name, encoder.WeightsSha256, inference: authors.Inference, trainingByTask: states);
+        var predictions = TemporalEvaluator.Predict(joined, validation, Recipe.Optimization.Temporal.BatchSize, Device, authors.Inference);
+        return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null) { TaskTraining = states };
     }
 
     private VideoSegmenter Segmenter => new(Recipe.Segmentation);
 
-    private StageRunOptions Training(string folder, int everySteps, IProgress<TrainingProgress>? progress) => new()
+    private StageRunOptions Training(string folder, int everySteps, IProgress<TrainingProgress>? progress, bool dropLast = false) => new()
     {
         Checkpoints = new CheckpointPolicy { Folder = folder, EverySteps = everySteps },
+        DropLast = dropLast,
         Device = Device,
         Progress = progress,
         Logger = logger,
@@ -203,9 +268,12 @@ public sealed class AffectMaePipeline
     {
         string folder = Run.TemporalModel(variant);
         if (File.Exists(Path.Combine(folder, ModelManifest.FileName))) return folder;
-        string last = Path.Combine(Run.TemporalCheckpoints(variant), "last");
-        string state = TrainingCheckpoint.Exists(last)
-            ? $"its training stopped at epoch {TrainingCheckpoint.ReadState(last).Epoch} of {Recipe.Optimization.Temporal.Epochs} ({last}); train it again to resume and finish"
+        var checkpoints = Recipe.TemporalModelOf(variant) == TemporalModelKind.AuthorsTemporalModel
+            ? AffectTasks.Split(Recipe.AuthorsTemporal.Tasks).Select(t => (Folder: Run.TemporalCheckpoints(variant, t), Recipe.AuthorsTemporal.Optimization[t].Epochs))
+            : [(Run.TemporalCheckpoints(variant), Recipe.Optimization.Temporal.Epochs)];
+        var stopped = checkpoints.Select(c => (Last: Path.Combine(c.Folder, "last"), c.Epochs)).Where(c => TrainingCheckpoint.Exists(c.Last)).ToList();
+        string state = stopped.Count > 0
+            ? $"its training stopped at {string.Join(", ", stopped.Select(c => $"epoch {TrainingCheckpoint.ReadState(c.Last).Epoch} of {c.Epochs} ({c.Last})"))}; train it again to resume and finish"
             : "it has not been trained; train it first";
         throw new FileNotFoundException($"The temporal model '{variant.Name}' has no trained bundle at {folder}: {state}.", Path.Combine(folder, ModelManifest.FileName));
     }

@@ -1,5 +1,6 @@
 // Every setting of a run as data, in one object: what the paper's text fixes (Zhou et al., ABAW 2024, §3–4), what
 // our scaled-down demo uses, and anything a user changes in between. Presets are named like MAE's model factories.
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AffectMae.Core.Data;
@@ -15,8 +16,10 @@ namespace AffectMae.Models.Pipeline;
 
 /// <summary>
 /// Every setting of a run: the frames' normalisation, the MAE ViT (image size, patches, widths, mask ratio, feature
-/// pooling), the fine-tuning head, which frames each stage reads, the windows (w, s), the temporal model, the three
-/// optimisation blocks, inference and the seed. Start from a preset (<see cref="Demo"/>, <see cref="Paper"/>), change
+/// pooling), the fine-tuning head, which frames each stage reads, the windows (w, s), the temporal model — ours, with
+/// the windows, the temporal optimisation block and inference, or the authors' released one, whose section
+/// (<see cref="AuthorsTemporal"/>) holds all of its own — the three optimisation blocks, inference and the seed. Start from a
+/// preset (<see cref="Demo"/>, <see cref="Paper"/>, <see cref="Authors"/>), change
 /// what you need, and check it with <see cref="AffectMaeRecipeValidator"/> (every pipeline call does); save and load it
 /// as JSON (<see cref="Save"/>, <see cref="Load"/>) or bind it from configuration (<see cref="FromConfiguration"/>,
 /// section <c>AffectMae:Recipe</c>).
@@ -65,9 +68,27 @@ public sealed class AffectMaeRecipe
     [JsonPropertyName(SegmentationOptions.SectionName)]
     public SegmentationOptions Segmentation { get; set; } = new();
 
-    /// <summary>The temporal model: TCN → Transformer → heads. <value>The default value is the paper's (see <see cref="Paper"/>).</value></summary>
+    /// <summary>
+    /// Which temporal model the recipe trains (<see cref="TemporalVariant.Full"/>): ours
+    /// (<see cref="SequenceModel"/> with <see cref="Segmentation"/>, <see cref="OptimizationBlocks.Temporal"/> and
+    /// <see cref="Inference"/>) or the authors' (everything in <see cref="AuthorsTemporal"/>).
+    /// <value>The default value is <see cref="TemporalModelKind.AffectSequenceModel"/>.</value>
+    /// </summary>
+    [EnumDataType(typeof(TemporalModelKind), ErrorMessage = "Recipe.TemporalModel must be AffectSequenceModel (ours) or AuthorsTemporalModel (the authors' released model).")]
+    public TemporalModelKind TemporalModel { get; set; } = TemporalModelKind.AffectSequenceModel;
+
+    /// <summary>Our temporal model: TCN → Transformer → heads. <value>The default value is the paper's (see <see cref="Paper"/>).</value></summary>
     [JsonPropertyName(AffectSequenceModelOptions.SectionName)]
     public AffectSequenceModelOptions SequenceModel { get; set; } = PaperSequenceModel();
+
+    /// <summary>
+    /// The authors' released temporal stage, self-contained: model sizes and tasks, training windows, each task's
+    /// optimisation, their CCC form, drop-last batches and their inference. Trained when <see cref="TemporalModel"/>
+    /// says so, or next to ours as <see cref="TemporalVariant.Authors"/>. Its TCN reads the encoder's features
+    /// (<c>AuthorsTemporal.Tcn.InputDim</c> = <c>Mae.EmbedDim</c>). <value>The default value is <see cref="AuthorsTemporalOptions.Released"/>.</value>
+    /// </summary>
+    [JsonPropertyName(AuthorsTemporalOptions.SectionName)]
+    public AuthorsTemporalOptions AuthorsTemporal { get; set; } = AuthorsTemporalOptions.Released;
 
     /// <summary>The optimisation of the three training stages. <value>The default value is the paper's.</value></summary>
     [JsonPropertyName(OptimizationOptions.SectionName)]
@@ -93,20 +114,21 @@ public sealed class AffectMaeRecipe
     /// The demo's recipe, sized for two CPU cores in minutes: 64-px frames into a 4-block, 96-wide ViT with 8-px
     /// patches; every 4th frame for pre-training and every 3rd for fine-tuning; windows of 100 with stride 25; a
     /// 64-wide TCN (two blocks) and Transformer (two layers); the temporal stage at 5e-4, batch 8, 30 epochs (the
-    /// paper's 3e-5 is for 768-d features and far more data).
+    /// paper's 3e-5 is for 768-d features and far more data). Its <see cref="AuthorsTemporal"/> section is the authors' model
+    /// and protocol at this scale (TCN [96, 64, 32] → width 64, 2 layers → 32), trained at the same rate and batch.
     /// </summary>
     public static AffectMaeRecipe Demo
     {
         get
         {
-            const int width = 64, window = 100;
+            const int width = 64, window = 100, stride = 25;
             var mae = new MaeViTOptions { ImageSize = 64, PatchSize = 8, EmbedDim = 96, Depth = 4, NumHeads = 4, DecoderEmbedDim = 64, DecoderDepth = 2, DecoderNumHeads = 4 };
             return new AffectMaeRecipe
             {
                 Name = "demo",
                 Mae = mae,
                 Sampling = new FrameSamplingOptions { PretrainStride = 4, FineTuneStride = 3 },
-                Segmentation = new SegmentationOptions { WindowLength = window, Stride = 25 },
+                Segmentation = new SegmentationOptions { WindowLength = window, Stride = stride },
                 SequenceModel = new AffectSequenceModelOptions
                 {
                     InputDim = mae.EmbedDim,
@@ -121,12 +143,35 @@ public sealed class AffectMaeRecipe
                     Temporal = new OptimizationOptions { LearningRate = 5e-4, Epochs = 30, WarmupEpochs = 1, BatchSize = 8, WeightDecay = 1e-5 },
                 },
                 Inference = new InferenceOptions { EncoderBatchSize = 128 },
+                AuthorsTemporal = DemoAuthors(mae.EmbedDim, window, stride),
             };
         }
     }
 
+    /// <summary>
+    /// The authors' released recipe (GitHub upczww/abaw6): the paper's encoder stages, then their temporal model — one
+    /// <see cref="AuthorsTemporalModel"/> a task, causal weight-normed TCN [768, 256, 128] → 1×1 projection to 512 → 8
+    /// post-norm layers → Linear-BatchNorm-Linear, dropout 0 — trained as their code does: windows of 300 with stride
+    /// 200 and the tail dropped, a loader that drops the last short batch, AdamW lr 3e-5 with weight decay 1e-5 on every
+    /// parameter, batch 32, warm-up from 1e-8 over 2 epochs then cosine with warm restarts, their CCC form summed over
+    /// valence and arousal, 40 / 10 / 30 epochs for valence/arousal, expressions and action units; predicting on
+    /// non-overlapping windows with valence/arousal clipped, expressions mode-filtered over 40 frames and action units
+    /// present above 0.5 (<see cref="InferenceOptions.Released"/>).
+    /// </summary>
+    public static AffectMaeRecipe Authors
+    {
+        get
+        {
+            var recipe = Paper;
+            recipe.Name = "authors";
+            recipe.TemporalModel = TemporalModelKind.AuthorsTemporalModel;
+            recipe.AuthorsTemporal = AuthorsTemporalOptions.Released;
+            return recipe;
+        }
+    }
+
     /// <summary>The preset names <see cref="Preset"/> knows, lower case.</summary>
-    public static IReadOnlyList<string> PresetNames { get; } = ["demo", "paper"];
+    public static IReadOnlyList<string> PresetNames { get; } = ["demo", "paper", "authors"];
 
     /// <summary>A new copy of the preset called <paramref name="name"/> (case-insensitive).</summary>
     /// <param name="name">One of <see cref="PresetNames"/>.</param>
@@ -136,6 +181,7 @@ public sealed class AffectMaeRecipe
     {
         "demo" => Demo,
         "paper" => Paper,
+        "authors" => Authors,
         _ => throw new ArgumentException($"There is no recipe preset '{name}'; use one of: {string.Join(", ", PresetNames)}, or a recipe JSON file.", nameof(name)),
     };
 
@@ -146,9 +192,26 @@ public sealed class AffectMaeRecipe
     {
         var copy = Copy();
         copy.Seed = seed;
-        foreach (var block in copy.Optimization.Stages()) block.Seed = seed;
+        foreach (var block in copy.OptimizationStages()) block.Seed = seed;
         return copy;
     }
+
+    /// <summary>Every optimisation block of the recipe: the three stages', then the authors' models'.</summary>
+    public IEnumerable<OptimizationOptions> OptimizationStages() => Optimization.Stages().Concat(AuthorsTemporal.Optimization.Stages());
+
+    /// <summary>The temporal model <paramref name="variant"/> trains: its own kind, or the recipe's <see cref="TemporalModel"/>.</summary>
+    /// <param name="variant">Which row.</param>
+    public TemporalModelKind TemporalModelOf(TemporalVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        return variant.Model ?? TemporalModel;
+    }
+
+    /// <summary>How <paramref name="variant"/>'s model predicts: the recipe's <see cref="Inference"/> for ours, <c>AuthorsTemporal.Inference</c> for the authors'.</summary>
+    /// <param name="variant">Which row.</param>
+    /// <returns>A copy.</returns>
+    public InferenceOptions InferenceOf(TemporalVariant variant) =>
+        RecipeJson.Copy(TemporalModelOf(variant) == TemporalModelKind.AuthorsTemporalModel ? AuthorsTemporal.Inference : Inference);
 
     /// <summary>An independent deep copy.</summary>
     public AffectMaeRecipe Copy() => RecipeJson.Copy(this);
@@ -209,6 +272,23 @@ public sealed class AffectMaeRecipe
 
     /// <summary>The recipe as a JSON object (every setting; stage seeds left to <see cref="Seed"/>).</summary>
     public JsonObject ToJson() => RecipeJson.ToJson(this);
+
+    // The authors' stage at the demo's scale: their architecture and protocol at 96-d features (TCN [96, 64, 32],
+    // kernel 5, dilations 1/2/4 → 1×1 projection to 64 → 2 post-norm layers → 32 → outputs), windows of 100 with the
+    // demo's stride and the tail dropped, their schedule, CCC form, decay and epochs (40/10/30) with our demo's rate and
+    // batch (their 3e-5 at batch 32 is for 768-d features and far more data), their inference.
+    private static AuthorsTemporalOptions DemoAuthors(int features, int window, int stride)
+    {
+        var options = new AuthorsTemporalOptions
+        {
+            Tcn = new CausalTemporalConvNetOptions { InputDim = features, Channels = [features, 64, 32], KernelSize = 5, Dropout = 0 },
+            Transformer = new ProjectedSegmentTransformerOptions { InputDim = 32, DModel = 64, NumHeads = 4, NumLayers = 2, FeedForwardDim = 64, Dropout = 0 },
+            HeadHiddenDim = 32,
+            Segmentation = new SegmentationOptions { WindowLength = window, Stride = stride, Tail = WindowTail.Drop },
+        };
+        foreach (var block in options.Optimization.Stages()) (block.LearningRate, block.BatchSize) = (5e-4, 8);
+        return options;
+    }
 
     private static AffectSequenceModelOptions PaperSequenceModel()
     {

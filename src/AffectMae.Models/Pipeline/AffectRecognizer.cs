@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Metrics;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using SkiaSharp;
 using static TorchSharp.torch;
@@ -11,9 +12,13 @@ namespace AffectMae.Models.Pipeline;
 /// <summary>
 /// The API an application calls: an encoder bundle and a temporal bundle that turn face frames into per-frame
 /// valence, arousal, expression and action units (paper §3.3–3.4). Frames go through the encoder in batches, the
-/// features through the temporal model in overlapping windows whose outputs are averaged per frame. Every form —
+/// features through the temporal model — ours or the authors' — in windows stitched by the bundle's inference protocol
+/// (<see cref="Inference"/>: overlap-average, non-overlapping or last-window-wins, valence/arousal clipping, the
+/// expression mode filter, the action units' rule at the threshold). A task the temporal model does not predict comes
+/// out as <see cref="FrameAffect"/>'s "not predicted" values (NaN valence/arousal, expression −1, empty lists). Every form —
 /// a frame folder, image files, decoded images, a feature matrix, a stream — runs the same batches and windows, so
-/// they give the same numbers; the stream's memory holds a few windows whatever the video's length.
+/// they give the same numbers; the stream's memory holds a few windows (and the mode filter's look-ahead) whatever the
+/// video's length.
 /// </summary>
 public sealed class AffectRecognizer : IDisposable
 {
@@ -34,7 +39,7 @@ public sealed class AffectRecognizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(temporal);
-        Options = OptionsValidation.ValidatedCopy(new AnnotationsValidator<AffectRecognizerOptions>(), options ?? new AffectRecognizerOptions(), nameof(options));
+        Options = OptionsValidation.ValidatedCopy(new AffectRecognizerOptionsValidator(), options ?? new AffectRecognizerOptions(), nameof(options));
         if (temporal.Model.InputDim != encoder.FeatureDim)
             throw new InvalidOperationException($"The temporal model {temporal.Folder} reads {temporal.Model.InputDim}-wide features but the encoder {encoder.Folder} gives {encoder.FeatureDim}: pair models of one run.");
         string? expected = temporal.Manifest.Temporal!.EncoderSha256;
@@ -43,6 +48,7 @@ public sealed class AffectRecognizer : IDisposable
                 + "its predictions would be meaningless. Pair models of one run, or set AffectRecognizerOptions.AllowEncoderMismatch.");
         Encoder = encoder;
         Temporal = temporal;
+        Inference = Options.Inference ?? temporal.Inference;
         this.ownsBundles = ownsBundles;
     }
 
@@ -51,6 +57,9 @@ public sealed class AffectRecognizer : IDisposable
 
     /// <summary>The temporal model.</summary>
     public TemporalBundle Temporal { get; }
+
+    /// <summary>How the temporal model's windows become one prediction a frame: <see cref="AffectRecognizerOptions.Inference"/>, or the bundle's.</summary>
+    public InferenceOptions Inference { get; }
 
     /// <summary>How the recognizer runs (a copy).</summary>
     public AffectRecognizerOptions Options { get; }
@@ -94,7 +103,7 @@ public sealed class AffectRecognizer : IDisposable
     /// <param name="folder">The folder.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>The video's frames; its name is the folder's.</returns>
-    /// <exception cref="InvalidDataException">The folder has no image, two images for one number, an unreadable image, or gaps under <see cref="FrameGapPolicy.Refuse"/>; the message names them.</exception>
+    /// <exception cref="InvalidDataException">The folder has no image, two images for one number, an unreadable image (under <see cref="BadFramePolicy.Fail"/>), or gaps under <see cref="FrameGapPolicy.Refuse"/>; the message names them.</exception>
     public VideoAffect PredictFolder(string folder, CancellationToken cancellationToken = default)
     {
         var frames = FrameFolder.Scan(folder);
@@ -102,21 +111,21 @@ public sealed class AffectRecognizer : IDisposable
             throw new InvalidDataException($"Frame folder '{frames.Folder}' has no image for frame{(frames.Gaps.Count > 1 ? "s" : "")} {Describe(frames.Gaps)}; "
                 + "give every frame an image or let gaps through (FrameGapPolicy.Mark).");
         var numbers = Enumerable.Range(frames.FirstNumber, frames.LastNumber - frames.FirstNumber + 1).ToList();
-        var present = new HashSet<int>(frames.Frames.Select(f => f.Number));
-        var affect = Run(numbers, present, frames.Frames.Select(f => f.Path).ToList(), cancellationToken);
-        return new VideoAffect(Path.GetFileName(frames.Folder), affect, frames.Gaps);
+        var (rows, bad) = Run(numbers, [.. frames.Frames.Select(f => f.Number)], [.. frames.Frames.Select(f => f.Path)], cancellationToken);
+        return new VideoAffect(Path.GetFileName(frames.Folder), rows, frames.Gaps) { BadFrames = bad };
     }
 
-    /// <summary>Image files in the order given, numbered 1, 2, …</summary>
+    /// <summary>Image files in the order given, numbered 1, 2, …; a file that cannot be decoded fails or is a frame without a face (<see cref="AffectRecognizerOptions.BadFrames"/>).</summary>
     /// <param name="paths">The frames.</param>
     /// <param name="video">The name the result carries.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
-    /// <exception cref="InvalidDataException">An image cannot be decoded; the message names it.</exception>
+    /// <exception cref="InvalidDataException">An image cannot be decoded under <see cref="BadFramePolicy.Fail"/>; the message names it.</exception>
     public VideoAffect PredictFiles(IReadOnlyList<string> paths, string video = "video", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var numbers = Enumerable.Range(1, paths.Count).ToList();
-        return new VideoAffect(video, Run(numbers, [.. numbers], paths, cancellationToken), []);
+        var (rows, bad) = Run(numbers, numbers, paths, cancellationToken);
+        return new VideoAffect(video, rows, []) { BadFrames = bad };
     }
 
     /// <summary>Decoded images in order, numbered 1, 2, …; a null entry is a frame without a face.</summary>
@@ -186,26 +195,38 @@ public sealed class AffectRecognizer : IDisposable
         Encoder.Dispose();
     }
 
-    // Image files through the background-decoding frame encoder, then frame by frame into the session.
-    private List<FrameAffect> Run(IReadOnlyList<int> numbers, HashSet<int> present, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    // Image files through the background-decoding frame encoder, then frame by frame into the session; numbers without
+    // a file, and files that cannot be decoded under BadFramePolicy.Skip, become frames without a face.
+    private (List<FrameAffect> Rows, List<BadFrame> BadFrames) Run(IReadOnlyList<int> numbers, IReadOnlyList<int> fileNumbers, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
         var session = new Session(this);
         var rows = new List<FrameAffect>(numbers.Count);
+        var bad = new List<BadFrame>();
         int dimension = Encoder.FeatureDim, next = 0;
         var encoder = Encoder.CreateFrameEncoder(Options.BatchSize, Options.DecodeWorkers);
-        foreach (var batch in encoder.MapBatches(paths, images => Features(images), cancellationToken))
+        foreach (var batch in encoder.MapFrames(paths, images => Features(images), Options.BadFrames, cancellationToken))
         {
-            for (int row = 0; row < batch.Length / dimension; row++)
+            var rowOf = batch.Frames.Select((file, row) => (file, row)).ToDictionary(p => p.file, p => p.row);
+            var badOf = batch.BadFrames.ToDictionary(b => b.Index);
+            foreach (int file in rowOf.Keys.Concat(badOf.Keys).Order())
             {
-                while (!present.Contains(numbers[next]))
+                while (numbers[next] != fileNumbers[file])
                     rows.AddRange(session.AddFeatures(numbers[next++], null));
-                rows.AddRange(session.AddFeatures(numbers[next++], batch.AsSpan(row * dimension, dimension).ToArray()));
+                if (rowOf.TryGetValue(file, out int row))
+                {
+                    rows.AddRange(session.AddFeatures(numbers[next++], batch.Result.AsSpan(row * dimension, dimension).ToArray()));
+                }
+                else
+                {
+                    bad.Add(badOf[file] with { Index = numbers[next] });
+                    rows.AddRange(session.AddFeatures(numbers[next++], null));
+                }
             }
         }
         while (next < numbers.Count)
             rows.AddRange(session.AddFeatures(numbers[next++], null));
         rows.AddRange(session.Complete());
-        return rows;
+        return (rows, bad);
     }
 
     private float[] Features(Tensor images)
@@ -222,7 +243,7 @@ public sealed class AffectRecognizer : IDisposable
     // each frame comes out as a FrameAffect once final.
     private sealed class Session(AffectRecognizer owner)
     {
-        private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Options.WindowBatchSize, owner.Temporal.Device);
+        private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Inference, owner.Options.WindowBatchSize, owner.Temporal.Device);
         private readonly List<(int Frame, float[]? Pixels)> waiting = [];
         private readonly Queue<(int Frame, bool Face)> pending = new();   // frames given to `windows`, not yet returned
         private int? last;
@@ -309,10 +330,10 @@ public sealed class AffectRecognizer : IDisposable
     {
         float valence = output.ValenceArousal?[0] ?? float.NaN, arousal = output.ValenceArousal?[1] ?? float.NaN;
         float[] probabilities = output.ExpressionLogits is { } logits ? Softmax(logits) : [];
-        int expression = probabilities.Length == 0 ? -1 : Array.IndexOf(probabilities, probabilities.Max());
+        int expression = output.Expression ?? -1;
         float[] units = output.ActionUnitLogits?.Select(l => (float)(1 / (1 + Math.Exp(-l)))).ToArray() ?? [];
         var thresholds = Temporal.ActionUnitThresholds;
-        bool[] decisions = [.. units.Select((p, j) => p >= thresholds[j])];
+        bool[] decisions = [.. units.Select((p, j) => VideoPredictions.Decide(p, thresholds[j], Inference.ActionUnitRule))];
         if (float.IsNaN(valence) && output.ValenceArousal is not null || probabilities.Any(float.IsNaN) || units.Any(float.IsNaN))
             throw new InvalidOperationException($"The temporal model gave NaN for frame {frame}; check the encoder's features and the weights.");
         return new FrameAffect(frame, true, valence, arousal, expression, probabilities, units, decisions);

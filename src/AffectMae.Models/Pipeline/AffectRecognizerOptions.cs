@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
 
 namespace AffectMae.Models.Pipeline;
 
@@ -12,7 +14,7 @@ public enum FrameGapPolicy
     Refuse,
 }
 
-/// <summary>How an <see cref="AffectRecognizer"/> runs.</summary>
+/// <summary>How an <see cref="AffectRecognizer"/> runs; checked by <see cref="AffectRecognizerOptionsValidator"/>.</summary>
 public sealed class AffectRecognizerOptions
 {
     /// <summary>The configuration section of these options (<c>AffectMae:Recognizer</c>).</summary>
@@ -33,6 +35,21 @@ public sealed class AffectRecognizerOptions
     /// <summary>Frame numbers missing from a folder. <value>The default value is <see cref="FrameGapPolicy.Mark"/>.</value></summary>
     [EnumDataType(typeof(FrameGapPolicy), ErrorMessage = "AffectRecognizerOptions.Gaps must be Mark or Refuse.")]
     public FrameGapPolicy Gaps { get; set; } = FrameGapPolicy.Mark;
+
+    /// <summary>
+    /// How the temporal model predicts — protocol, valence/arousal clipping, expression mode filter, action-unit rule —
+    /// or null for the way its bundle records (<see cref="TemporalBundle.Inference"/>, the recipe's at training).
+    /// <see cref="InferenceOptions.EncoderBatchSize"/> is not used from here (<see cref="BatchSize"/> is).
+    /// <value>The default value is null.</value>
+    /// </summary>
+    public InferenceOptions? Inference { get; set; }
+
+    /// <summary>
+    /// Image files that cannot be decoded (zero bytes, truncated, not an image): fail naming the file, or make them frames
+    /// without a face, listed in <see cref="VideoAffect.BadFrames"/>. <value>The default value is <see cref="BadFramePolicy.Fail"/>.</value>
+    /// </summary>
+    [EnumDataType(typeof(BadFramePolicy), ErrorMessage = "AffectRecognizerOptions.BadFrames must be Fail or Skip.")]
+    public BadFramePolicy BadFrames { get; set; } = BadFramePolicy.Fail;
 
     /// <summary>
     /// Run a temporal model on an encoder other than the one whose features it was trained on (its manifest's

@@ -21,7 +21,8 @@ public sealed class EncoderBundle : IDisposable
         Model = model;
         Extractor = extractor;
         Device = device;
-        Transform = ImageTransform.Eval(manifest.Encoder!.Mae.ImageSize, manifest.Encoder.Normalization.ToNormalization());
+        Transform = TransformOf(manifest);
+        FeatureProvenance = ProvenanceOf(manifest);
     }
 
     /// <summary>The bundle folder.</summary>
@@ -47,6 +48,23 @@ public sealed class EncoderBundle : IDisposable
 
     /// <summary>SHA-256 of the weights (recorded in the temporal models trained on this encoder's features).</summary>
     public string WeightsSha256 => Manifest.WeightsSha256;
+
+    /// <summary>What makes this encoder's features (weights, transform, precision), as a feature cache records it.</summary>
+    public FeatureProvenance FeatureProvenance { get; }
+
+    /// <summary>What makes the features of the encoder a manifest describes, without loading its weights.</summary>
+    /// <param name="manifest">An encoder bundle's manifest (<see cref="ModelManifest.Read"/>).</param>
+    /// <returns>Its weights' hash, its evaluation transform, float32.</returns>
+    /// <exception cref="ArgumentException">The manifest is not an encoder's.</exception>
+    public static FeatureProvenance ProvenanceOf(ModelManifest manifest) => new(manifest.WeightsSha256, TransformOf(manifest));
+
+    private static ImageTransform TransformOf(ModelManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (manifest.Encoder is null)
+            throw new ArgumentException($"A {manifest.Kind} manifest describes no frame encoder.", nameof(manifest));
+        return ImageTransform.Eval(manifest.Encoder.Mae.ImageSize, manifest.Encoder.Normalization.ToNormalization());
+    }
 
     /// <summary>Loads the encoder bundle in <paramref name="folder"/> onto <paramref name="device"/> (CPU when null).</summary>
     /// <param name="folder">A bundle of kind <see cref="ModelKind.Encoder"/> or <see cref="ModelKind.MaskedAutoencoder"/>.</param>

@@ -5,16 +5,18 @@ namespace AffectMae.Models.Pipeline;
 /// <summary>
 /// The affect of one video frame. Without a face (<see cref="FaceFound"/> false) the frame keeps its row but holds
 /// no values: NaN valence and arousal, expression −1 and empty lists. A task the model does not predict is left the
-/// same way.
+/// same way (e.g. the authors' models trained for some tasks only).
 /// </summary>
 /// <param name="Frame">The frame number (from the file name, or the stream's own numbering).</param>
 /// <param name="FaceFound">Whether the frame had an image or face to read.</param>
 /// <param name="Valence">Valence in [−1, 1].</param>
 /// <param name="Arousal">Arousal in [−1, 1].</param>
-/// <param name="Expression">The most probable of the 8 expressions (index into <see cref="AffectLabels.ExpressionNames"/>).</param>
+/// <param name="Expression">The expression (index into <see cref="AffectLabels.ExpressionNames"/>): the arg-max of the stitched logits, then the
+/// protocol's mode filter when it has one (<see cref="Evaluation.InferenceOptions.ExpressionModeFilter"/>), so it may differ from the most probable.</param>
 /// <param name="ExpressionProbabilities">The 8 expression probabilities (softmax of the stitched logits).</param>
 /// <param name="ActionUnitProbabilities">The 12 action-unit probabilities (sigmoid of the stitched logits).</param>
-/// <param name="ActionUnits">The 12 action-unit decisions: probability at or above the bundle's threshold.</param>
+/// <param name="ActionUnits">The 12 action-unit decisions: probability at or above the bundle's threshold (above it, by
+/// <see cref="Evaluation.InferenceOptions.ActionUnitRule"/>).</param>
 public sealed record FrameAffect(
     int Frame, bool FaceFound, float Valence, float Arousal, int Expression,
     IReadOnlyList<float> ExpressionProbabilities, IReadOnlyList<float> ActionUnitProbabilities, IReadOnlyList<bool> ActionUnits)
@@ -31,7 +33,14 @@ public sealed record FrameAffect(
 /// <param name="Video">The video's name (e.g. its frame folder's name).</param>
 /// <param name="Frames">One row a frame, from the first frame number to the last.</param>
 /// <param name="MissingFrames">Frame numbers that had no image (their rows have <see cref="FrameAffect.FaceFound"/> false).</param>
-public sealed record VideoAffect(string Video, IReadOnlyList<FrameAffect> Frames, IReadOnlyList<int> MissingFrames);
+public sealed record VideoAffect(string Video, IReadOnlyList<FrameAffect> Frames, IReadOnlyList<int> MissingFrames)
+{
+    /// <summary>
+    /// Frames whose image could not be decoded, passed over under <see cref="Features.BadFramePolicy.Skip"/> (their rows
+    /// have <see cref="FrameAffect.FaceFound"/> false); <see cref="Features.BadFrame.Index"/> is the frame number.
+    /// </summary>
+    public IReadOnlyList<Features.BadFrame> BadFrames { get; init; } = [];
+}
 
 /// <summary>One frame of a stream given to <see cref="AffectRecognizer.PredictStreamAsync"/>.</summary>
 /// <param name="Frame">Its number; each frame's is one more than the last.</param>

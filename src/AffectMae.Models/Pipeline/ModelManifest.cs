@@ -3,7 +3,9 @@ using System.Text.Json;
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
+using AffectMae.Core.Data;
 using AffectMae.Metrics;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.IO;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Temporal;
@@ -35,8 +37,11 @@ public sealed class ModelManifest
     /// <summary>The weights' file name in a bundle.</summary>
     public const string WeightsFileName = "model.safetensors";
 
-    /// <summary>The manifest format this library writes and the newest it reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The manifest format this library writes and the newest it reads: 2 adds the temporal model's kind
+    /// (<see cref="TemporalManifest.Model"/>, the authors' models) and its inference options; format 1 manifests read as ours, predicting by overlap-average.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Format of this manifest; a newer one than <see cref="CurrentFormatVersion"/> is refused.</summary>
     public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -190,14 +195,31 @@ public sealed class EncoderManifest
     }
 }
 
-/// <summary>The settings of a temporal-model bundle.</summary>
+/// <summary>The settings of a temporal-model bundle: which model it is with the options that build it, its windows and how it predicts.</summary>
 public sealed class TemporalManifest
 {
-    /// <summary>The temporal model.</summary>
-    public AffectSequenceModelOptions SequenceModel { get; set; } = new();
+    /// <summary>Which temporal model the bundle holds. <value>The default value is <see cref="TemporalModelKind.AffectSequenceModel"/> (format 1 manifests hold only ours).</value></summary>
+    public TemporalModelKind Model { get; set; } = TemporalModelKind.AffectSequenceModel;
+
+    /// <summary>Our model's options (<see cref="TemporalModelKind.AffectSequenceModel"/>), or null.</summary>
+    public AffectSequenceModelOptions? SequenceModel { get; set; }
+
+    /// <summary>
+    /// The authors' models' options, one a task in task order (<see cref="TemporalModelKind.AuthorsTemporalModel"/>;
+    /// their weights are under <see cref="PerTaskTemporalModel.KeyOf"/>'s prefixes), or null.
+    /// </summary>
+    public List<AuthorsTemporalModelOptions>? AuthorsModels { get; set; }
 
     /// <summary>The windows the model was trained on and predicts over.</summary>
     public SegmentationOptions Segmentation { get; set; } = new();
+
+    /// <summary>
+    /// How the model predicts: the protocol (windows and how overlaps resolve), valence/arousal clipping, the
+    /// expression mode filter and the action units' rule at the threshold; the recipe's at training.
+    /// <see cref="InferenceOptions.EncoderBatchSize"/> is not used from here. <value>The default value is
+    /// <see cref="InferenceOptions.OverlapAverage"/> (format 1 manifests predict so).</value>
+    /// </summary>
+    public InferenceOptions Inference { get; set; } = InferenceOptions.OverlapAverage;
 
     /// <summary>The expression classes in output order (<see cref="AffectLabels.ExpressionNames"/>).</summary>
     public List<string> ExpressionNames { get; set; } = [.. AffectLabels.ExpressionNames];
@@ -205,7 +227,10 @@ public sealed class TemporalManifest
     /// <summary>The action units in output order (<see cref="AffectLabels.ActionUnitNames"/>).</summary>
     public List<string> ActionUnitNames { get; set; } = [.. AffectLabels.ActionUnitNames];
 
-    /// <summary>Probability at or above which an action unit is decided present, one per unit. <value>The default value is 0.5 for each.</value></summary>
+    /// <summary>
+    /// Probability at (or, by <see cref="InferenceOptions.ActionUnitRule"/>, above) which an action unit is decided
+    /// present, one per unit. <value>The default value is 0.5 for each.</value>
+    /// </summary>
     public List<float> ActionUnitThresholds { get; set; } = [.. Enumerable.Repeat(0.5f, AffectLabels.ActionUnitCount)];
 
     /// <summary>SHA-256 of the encoder weights whose features the model was trained on, or null when unknown.</summary>
@@ -214,10 +239,47 @@ public sealed class TemporalManifest
     /// <summary>How training went: epochs run and the best epoch (0-based) and score, or null.</summary>
     public TrainingSummary? Training { get; set; }
 
+    /// <summary>How the training of each of the authors' models went (they are trained one a task), or null.</summary>
+    public Dictionary<AffectTask, TrainingSummary>? TrainingByTask { get; set; }
+
+    /// <summary>A new, untrained model of the kind and options recorded here.</summary>
+    internal TemporalAffectModel BuildModel() => Model switch
+    {
+        TemporalModelKind.AffectSequenceModel => new AffectSequenceModel(SequenceModel!),
+        _ => new PerTaskTemporalModel(AuthorsModels!.Select(o => new AuthorsTemporalModel(o))),
+    };
+
     internal IEnumerable<string> Failures()
     {
-        foreach (var f in OptionsValidation.NestedFailures(new AffectSequenceModelOptionsValidator(), SequenceModel, "SequenceModel")) yield return f;
+        if (!Enum.IsDefined(Model))
+        {
+            yield return $"Model is {(int)Model}, not one of {string.Join(", ", Enum.GetNames<TemporalModelKind>())}";
+        }
+        else if (Model == TemporalModelKind.AffectSequenceModel)
+        {
+            foreach (var f in OptionsValidation.NestedFailures(new AffectSequenceModelOptionsValidator(), SequenceModel, "SequenceModel")) yield return f;
+            if (AuthorsModels is not null) yield return "AuthorsModels is set but Model is AffectSequenceModel; remove one of them";
+        }
+        else
+        {
+            if (SequenceModel is not null) yield return "SequenceModel is set but Model is AuthorsTemporalModel; remove one of them";
+            if (AuthorsModels is null || AuthorsModels.Count == 0)
+            {
+                yield return "AuthorsModels is missing; an AuthorsTemporalModel bundle lists one model a task";
+            }
+            else
+            {
+                for (int i = 0; i < AuthorsModels.Count; i++)
+                    foreach (var f in OptionsValidation.NestedFailures(new AuthorsTemporalModelOptionsValidator(), AuthorsModels[i], $"AuthorsModels[{i}]")) yield return f;
+                var tasks = AuthorsModels.Where(o => o is not null).Select(o => o.Task).ToList();
+                if (tasks.Distinct().Count() != tasks.Count || !tasks.SequenceEqual(AffectTasks.Each.Where(tasks.Contains)))
+                    yield return $"AuthorsModels predict [{string.Join(", ", tasks)}]; list one model a task, in the order {string.Join(", ", AffectTasks.Each)}";
+                if (AuthorsModels.Where(o => o?.Tcn is not null).Select(o => o.Tcn.InputDim).Distinct().Count() > 1)
+                    yield return "AuthorsModels read features of different sizes (Tcn.InputDim); they must read the same features";
+            }
+        }
         foreach (var f in OptionsValidation.NestedFailures(new SegmentationOptionsValidator(), Segmentation, "Segmentation")) yield return f;
+        foreach (var f in OptionsValidation.NestedFailures(new InferenceOptionsValidator(), Inference, "Inference")) yield return f;
         if (ExpressionNames is null || !ExpressionNames.SequenceEqual(AffectLabels.ExpressionNames))
             yield return $"ExpressionNames must be [{string.Join(", ", AffectLabels.ExpressionNames)}]";
         if (ActionUnitNames is null || !ActionUnitNames.SequenceEqual(AffectLabels.ActionUnitNames))

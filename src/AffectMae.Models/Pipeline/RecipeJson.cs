@@ -16,6 +16,13 @@ internal static class RecipeJson
     private const string PresetKey = "Preset";
     private const string SeedKey = "Seed";
 
+    // Where a recipe's optimisation blocks sit: the three stages', and the authors' models'.
+    private static readonly string[][] BlockHolders =
+    [
+        [nameof(AffectMaeRecipe.Optimization)],
+        [AuthorsTemporalOptions.SectionName, nameof(AuthorsTemporalOptions.Optimization)],
+    ];
+
     /// <summary>The serializer settings of recipes and model manifests: indented, enums by name, unknown properties refused.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
@@ -33,9 +40,9 @@ internal static class RecipeJson
     public static JsonObject ToJson(AffectMaeRecipe recipe)
     {
         var node = Everything(recipe);
-        if (node[nameof(AffectMaeRecipe.Optimization)] is JsonObject blocks)
+        foreach (var holder in BlockHolders)
         {
-            foreach (var (_, block) in blocks)
+            foreach (var (_, block) in At(node, holder) ?? new JsonObject())
                 (block as JsonObject)?.Remove(SeedKey);                     // the recipe's Seed is their one home
         }
         return node;
@@ -109,12 +116,13 @@ internal static class RecipeJson
 
         var merged = Everything(basis);
         Overlay(merged, values, "", source, assign);
-        if (merged[SeedKey] is { } seed && merged[nameof(AffectMaeRecipe.Optimization)] is JsonObject blocks)
+        foreach (var holder in BlockHolders)
         {
-            var given = values[nameof(AffectMaeRecipe.Optimization)] as JsonObject;
+            if (merged[SeedKey] is not { } seed || At(merged, holder) is not { } blocks) continue;
+            var given = At(values, holder);
             foreach (var (name, block) in blocks)
             {
-                if (block is JsonObject stage && (given?[name] as JsonObject)?.ContainsKey(SeedKey) != true)
+                if (block is JsonObject stage && (At(given, [name]))?.ContainsKey(SeedKey) != true)
                     stage[SeedKey] = seed.DeepClone();
             }
         }
@@ -132,6 +140,15 @@ internal static class RecipeJson
         if (result.Failed)
             throw new InvalidDataException($"{source} is not a valid recipe: {string.Join(" ", result.Failures ?? [result.FailureMessage])}");
         return recipe;
+    }
+
+    // The object at `path` below `root` (keys matched as Overlay matches them, ignoring case), or null.
+    private static JsonObject? At(JsonObject? root, IEnumerable<string> path)
+    {
+        JsonObject? node = root;
+        foreach (string key in path)
+            node = node?.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+        return node;
     }
 
     // Objects merge key by key; anything else (numbers, strings, lists, null) replaces what the preset has.

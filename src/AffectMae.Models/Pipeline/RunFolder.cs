@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using AffectMae.Core.Data;
+using AffectMae.Models.Temporal;
 
 namespace AffectMae.Models.Pipeline;
 
@@ -11,7 +13,8 @@ namespace AffectMae.Models.Pipeline;
 /// finetune/checkpoints/{last,best}/          expression fine-tuning checkpoints
 /// finetune/model/                            the fine-tuned encoder (a model bundle)
 /// features/{finetuned,pretrained}/           one feature file a video, per encoder
-/// temporal/&lt;variant&gt;/checkpoints/{last,best}/ temporal-model checkpoints
+/// temporal/&lt;variant&gt;/checkpoints/{last,best}/ temporal-model checkpoints (ours)
+/// temporal/&lt;variant&gt;/checkpoints/{va,expr,au}/{last,best}/  the authors' models' checkpoints, one a task
 /// temporal/&lt;variant&gt;/model/                 the trained temporal model (a model bundle)
 /// predictions/  plots/  summary.json         what evaluation and the demo write
 /// </code>
@@ -53,6 +56,12 @@ public sealed class RunFolder
     /// <returns>The folder that holds <c>last/</c> and <c>best/</c>.</returns>
     public string TemporalCheckpoints(TemporalVariant variant) => Path.Combine(TemporalFolder(variant), "checkpoints");
 
+    /// <summary>Checkpoints of one task's model of a temporal variant trained one model a task (the authors' models).</summary>
+    /// <param name="variant">The variant.</param>
+    /// <param name="task">ValenceArousal, Expression or ActionUnits.</param>
+    /// <returns>The folder that holds that model's <c>last/</c> and <c>best/</c>.</returns>
+    public string TemporalCheckpoints(TemporalVariant variant, AffectTask task) => Path.Combine(TemporalCheckpoints(variant), PerTaskTemporalModel.KeyOf(task));
+
     /// <summary>The model bundle of one trained temporal variant.</summary>
     /// <param name="variant">The variant.</param>
     /// <returns>The bundle folder.</returns>
@@ -69,7 +78,7 @@ public sealed class RunFolder
 
     /// <summary>
     /// Records <paramref name="recipe"/> in <see cref="RecipeFile"/> when the run has none, or checks that it is the
-    /// recipe the run was made with (its name and inference settings may differ), so that checkpoints, features and
+    /// recipe the run was made with (its name and inference settings, ours and the authors', may differ), so that checkpoints, features and
     /// models of one recipe are never resumed or mixed with another's.
     /// </summary>
     /// <param name="recipe">The recipe of the call.</param>
@@ -97,6 +106,7 @@ public sealed class RunFolder
         var json = recipe.ToJson();
         json.Remove(nameof(AffectMaeRecipe.Name));
         json.Remove(nameof(AffectMaeRecipe.Inference));
+        (json[AuthorsTemporalOptions.SectionName] as JsonObject)?.Remove(nameof(AuthorsTemporalOptions.Inference));
         return json;
     }
 

@@ -16,5 +16,9 @@ public sealed record StageResult(string Stage, string Metric, double Value, doub
 /// <param name="Variant">Which model.</param>
 /// <param name="Scores">P_VA, P_EXPR, P_AU on the validation videos.</param>
 /// <param name="Predictions">Per-frame predictions of every validation video.</param>
-/// <param name="Training">Where training ended, with the validation scores of every epoch; null when only evaluated.</param>
-public sealed record TemporalResult(TemporalVariant Variant, AbawEvaluation Scores, IReadOnlyList<VideoPredictions> Predictions, TrainingState? Training);
+/// <param name="Training">Where training ended, with the validation scores of every epoch; null when only evaluated, or for the authors' models (see <see cref="TaskTraining"/>).</param>
+public sealed record TemporalResult(TemporalVariant Variant, AbawEvaluation Scores, IReadOnlyList<VideoPredictions> Predictions, TrainingState? Training)
+{
+    /// <summary>The authors' models, one a task: where each one's training ended, with its validation scores of every epoch; null for ours or when only evaluated.</summary>
+    public IReadOnlyDictionary<Core.Data.AffectTask, TrainingState>? TaskTraining { get; init; }
+}

@@ -162,8 +162,10 @@ public sealed class Trainer
             double lossSum = 0;
             int counted = 0;
             int alreadyDone = State.StepInEpoch;
-            foreach (var batch in epochBatches(epoch))
+            using var batches = epochBatches(epoch).GetEnumerator();
+            while (NextBatch(batches, checkpoints, cancellationToken))
             {
+                var batch = batches.Current;
                 if (alreadyDone > 0)
                 {
                     alreadyDone--;                      // done before the run was resumed
@@ -218,5 +220,20 @@ public sealed class Trainer
             if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
         }
         return State;
+    }
+
+    // A batch source that stops when cancelled (DataLoader waiting for its workers) throws between steps: the steps
+    // taken since the last save are saved first, as when the token is seen after a step.
+    private bool NextBatch<TBatch>(IEnumerator<TBatch> batches, CheckpointPolicy? checkpoints, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return batches.MoveNext();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+            throw;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Features;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
@@ -68,5 +69,17 @@ public class AddAffectMaeTests
         monitor.Get("Pretraining").LearningRate.Should().Be(5e-4);
         var fineTuning = () => monitor.Get("FineTuning");
         fineTuning.Should().Throw<OptionsValidationException>().WithMessage("*LearningRate must be positive*It is -1*");
+    }
+
+    [Fact]
+    public void Extraction_settings_bind_from_their_section_and_a_bad_one_fails_start_up()
+    {
+        using var provider = Build(new() { ["AffectMae:Extraction:BadFrames"] = "Skip", ["AffectMae:Extraction:StaleClaimAge"] = "00:02:00" });
+        using var bad = Build(new() { ["AffectMae:Extraction:MaxFilledFraction"] = "1.5" });
+
+        var extraction = provider.GetRequiredService<IOptions<FeatureExtractionOptions>>().Value;
+        (extraction.BadFrames, extraction.StaleClaimAge, extraction.MaxFilledFraction).Should().Be((BadFramePolicy.Skip, TimeSpan.FromMinutes(2), 0.5));
+        var start = () => bad.GetRequiredService<IStartupValidator>().Validate();
+        start.Should().Throw<OptionsValidationException>().WithMessage("*MaxFilledFraction must lie in 0 … 1*");
     }
 }

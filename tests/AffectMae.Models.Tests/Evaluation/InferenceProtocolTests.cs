@@ -102,6 +102,27 @@ public sealed class InferenceProtocolTests
     }
 
     [Fact]
+    public void Logits_of_exactly_zero_decide_every_unit_present_for_ours_and_absent_under_the_released_protocol()
+    {
+        // The head's last layer zeroed: every AU logit is exactly 0, so every probability is exactly 0.5 = the threshold.
+        using var scope = NewDisposeScope();
+        using var model = AuthorsModel(AffectTask.ActionUnits);
+        using (no_grad())
+        {
+            model.state_dict()["head.2.weight"].zero_();
+            model.state_dict()["head.2.bias"].zero_();
+        }
+        var dataset = new FeatureWindowDataset([Video("a", 15, 3)], new VideoSegmenter(12, 12));
+
+        var ours = TemporalEvaluator.Predict(model, dataset, inference: new InferenceOptions { Protocol = InferenceProtocol.NonOverlapping }).Single();
+        var theirs = TemporalEvaluator.Predict(model, dataset, inference: InferenceOptions.Released).Single();
+
+        ours.ActionUnitProbabilities.Should().OnlyContain(p => p == 0.5f);
+        ours.ActionUnits().Should().OnlyContain(u => u == 1, "ours: p ≥ 0.5");
+        theirs.ActionUnits().Should().OnlyContain(u => u == 0, "theirs: round(0.5) = 0");
+    }
+
+    [Fact]
     public void The_mode_filter_matches_scipy_as_the_released_test_script_uses_it()
     {
         // Fixture: make_authors_fixtures.py §2 runs the released filter with scipy.stats.mode on runs of random labels.

@@ -40,6 +40,20 @@ public sealed class TemporalEvaluatorTests
     }
 
     [Fact]
+    public void A_probability_of_exactly_the_threshold_is_present_for_ours_and_absent_for_the_authors_rule()
+    {
+        // Units 1–3 of frame 1: p = 0.5 (the sigmoid of a logit of exactly 0), just below, just above.
+        float[] probabilities = [0.5f, 0.49999997f, 0.50000006f, .. Enumerable.Repeat(0f, 9)];
+        var ours = new VideoPredictions("v", 1, null, null, probabilities);
+        var theirs = ours with { ActionUnitRule = ThresholdRule.Above };
+
+        ours.ActionUnits()!.Take(3).Should().Equal(1, 0, 1);
+        theirs.ActionUnits()!.Take(3).Should().Equal(0, 0, 1);
+        InferenceOptions.Released.ActionUnitRule.Should().Be(ThresholdRule.Above, "the authors decide round(sigmoid), and round(0.5) = 0");
+        InferenceOptions.OverlapAverage.ActionUnitRule.Should().Be(ThresholdRule.AtOrAbove);
+    }
+
+    [Fact]
     public void A_validation_video_without_expression_labels_counts_as_unlabelled_when_scoring()
     {
         // Video a is annotated (classes 0 and 1, both predicted right); video b has no expression annotation. The

@@ -18,27 +18,14 @@ public sealed class FeatureExtractorTests : IDisposable
         images.Dispose();
     }
 
-    // A stand-in encoder on real image files: the image "<video>/<k>.png" is one pixel of grey level k, and its
-    // feature is (k, 10·k). The 1-pixel transform without normalisation gives k/255, which the encoder scales back.
-    private sealed class NumberEncoder : IFrameFeatureExtractor
-    {
-        public int Calls { get; set; }
+    private string Frame(string video, int k) => NumberEncoder.Frame(images, video, k);
 
-        public int FeatureDim => 2;
+    private readonly ListLogger log = new();
 
-        public Tensor ExtractFeatures(Tensor pixels)
-        {
-            Calls++;
-            using var grey = (pixels[.., 0, 0, 0] * 255).round().unsqueeze(1);   // [B, 1]
-            using var scale = tensor(new float[] { 1, 10 });
-            return grey * scale;                                                   // [B, 2]
-        }
-    }
+    private static readonly FeatureProvenance StandIn = new("stand-in-encoder", new ImageTransform(1));
 
-    private string Frame(string video, int k) => images.Write($"{video}/{k}.png", 1, 1, (_, _) => new SKColor((byte)k, (byte)k, (byte)k));
-
-    private FeatureExtractor Extractor(FeatureCache cache) =>
-        new(new FrameEncoder(encoder, new ImageTransform(1), batchSize: 2, decodeWorkers: 1), cache);
+    private FeatureExtractor Extractor(FeatureCache cache, FeatureExtractionOptions? options = null) =>
+        new(encoder.Loop(), cache, StandIn, options, log);
 
     [Fact]
     public void Frames_without_an_image_take_the_feature_of_the_nearest_earlier_frame_or_the_first_later_one()
@@ -49,10 +36,12 @@ public sealed class FeatureExtractorTests : IDisposable
 
         var summary = Extractor(cache).Run([video], Shard.All);
 
-        summary.Should().Be(new ExtractionSummary(Extracted: 1, Skipped: 0, FramesEncoded: 3, MissingFrames: 3));
+        (summary.Extracted, summary.Skipped, summary.FramesEncoded, summary.MissingFrames).Should().Be((1, 0, 3, 3));
         cache.LoadArray("v", out int frames, out int dimension).Should().Equal(2, 20, 2, 20, 2, 20, 3, 30, 3, 30, 5, 50);
         (frames, dimension).Should().Be((6, 2));
         encoder.Calls.Should().Be(2, "3 frames in batches of 2");
+        summary.Filled.Should().Equal(new FilledVideo("v", 3, 6));
+        log.Warnings.Should().ContainSingle().Which.Should().Be("v: 3 of 6 annotated frames (3 without an image, 0 that cannot be decoded) take the features of the nearest frame with one");
     }
 
     [Fact]
@@ -71,7 +60,7 @@ public sealed class FeatureExtractorTests : IDisposable
         encoder.Calls = 0;
         var second = Extractor(cache).Run(videos, Shard.All);
 
-        second.Should().Be(new ExtractionSummary(Extracted: 2, Skipped: 1, FramesEncoded: 4, MissingFrames: 0));
+        (second.Extracted, second.Skipped, second.FramesEncoded, second.MissingFrames).Should().Be((2, 1, 4, 0));
         encoder.Calls.Should().Be(3, "b needs one batch and c (3 frames) two; a is not encoded again");
         cache.LoadArray("c", out _, out _).Should().Equal(4, 40, 5, 50, 6, 60);
     }
@@ -85,6 +74,16 @@ public sealed class FeatureExtractorTests : IDisposable
         Extractor(cache).Run(videos, Shard.Parse("1/2"));   // sorted a, b, c → position 1 → b
 
         new[] { "a", "b", "c" }.Where(cache.Contains).Should().Equal("b");
+    }
+
+    [Fact]
+    public void The_cache_folder_is_created_when_needed()
+    {
+        var cache = new FeatureCache(Path.Combine(folder, "new", "features"));
+
+        Extractor(cache).Run([new VideoFrames("a", [Frame("a", 1)])], Shard.All);
+
+        cache.LoadArray("a", StandIn, out _, out _).Should().Equal(1, 10);
     }
 
     [Fact]
@@ -113,6 +112,121 @@ public sealed class FeatureExtractorTests : IDisposable
         var path = () => new FeatureCache(folder).PathFor("../escape");
 
         path.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("video");
+    }
+
+    [Fact]
+    public void A_video_with_one_image_for_forty_frames_is_refused_naming_it_and_the_count()
+    {
+        var video = new VideoFrames("sparse", [Frame("sparse", 7), .. Enumerable.Repeat<string?>(null, 39)]);
+
+        var run = () => Extractor(new FeatureCache(folder)).Run([video], Shard.All);
+
+        run.Should().Throw<InvalidDataException>().WithMessage(
+            "Video 'sparse' has 39 of its 40 annotated frames without an image (97.5 %), more than FeatureExtractionOptions.MaxFilledFraction = 0.5 allows*--max-filled*");
+        encoder.Calls.Should().Be(0, "refused before encoding");
+        new FeatureCache(folder).Contains("sparse").Should().BeFalse();
+    }
+
+    [Fact]
+    public void With_the_limit_raised_the_video_is_filled_and_reported_with_its_count()
+    {
+        var video = new VideoFrames("sparse", [Frame("sparse", 7), .. Enumerable.Repeat<string?>(null, 39)]);
+        var cache = new FeatureCache(folder);
+
+        var summary = Extractor(cache, new FeatureExtractionOptions { MaxFilledFraction = 1 }).Run([video], Shard.All);
+
+        summary.Filled.Should().Equal(new FilledVideo("sparse", 39, 40));
+        summary.Filled[0].Fraction.Should().Be(0.975);
+        cache.LoadArray("sparse", out _, out _).Should().Equal(Enumerable.Repeat(new float[] { 7, 70 }, 40).SelectMany(f => f));
+        log.Warnings.Should().ContainSingle().Which.Should().StartWith("sparse: 39 of 40 annotated frames");
+    }
+
+    [Fact]
+    public void At_the_limit_a_video_passes_and_just_above_it_is_refused()
+    {
+        // 2 of 4 frames missing is exactly 0.5, allowed; 3 of 5 is 0.6.
+        var half = new VideoFrames("half", [Frame("half", 1), null, Frame("half", 3), null]);
+        var over = new VideoFrames("over", [Frame("over", 1), null, Frame("over", 3), null, null]);
+
+        Extractor(new FeatureCache(folder)).Run([half], Shard.All).Filled.Should().Equal(new FilledVideo("half", 2, 4));
+        FluentActions.Invoking(() => Extractor(new FeatureCache(folder)).Run([over], Shard.All))
+            .Should().Throw<InvalidDataException>().WithMessage("Video 'over' has 3 of its 5 annotated frames*(60 %)*");
+    }
+
+    [Fact]
+    public void A_bad_frame_fails_the_extraction_naming_the_file_by_default()
+    {
+        string bad = images.Corrupt("v/2.png");
+        var video = new VideoFrames("v", [Frame("v", 1), bad, Frame("v", 3)]);
+
+        var run = () => Extractor(new FeatureCache(folder)).Run([video], Shard.All);
+
+        run.Should().Throw<InvalidDataException>().WithMessage($"Cannot decode image '{bad}'*--bad-frames skip*");
+        new FeatureCache(folder).Contains("v").Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_skipped_bad_frame_is_filled_like_a_missing_one_and_reported()
+    {
+        // Frame 1 (0-based) cannot be decoded: it takes frame 0's feature, as a frame without an image would.
+        string bad = images.Corrupt("v/2.png");
+        var video = new VideoFrames("v", [Frame("v", 1), bad, Frame("v", 3), null]);
+        var cache = new FeatureCache(folder);
+
+        var summary = Extractor(cache, new FeatureExtractionOptions { BadFrames = BadFramePolicy.Skip }).Run([video], Shard.All);
+
+        cache.LoadArray("v", out _, out _).Should().Equal(1, 10, 1, 10, 3, 30, 3, 30);
+        (summary.FramesEncoded, summary.MissingFrames).Should().Be((2, 2));
+        summary.BadFrames.Should().ContainSingle().Which.Should().Match<BadFrame>(b => b.Index == 1 && b.Path == bad && b.Reason.StartsWith("Cannot decode image"));
+        summary.Filled.Should().Equal(new FilledVideo("v", 2, 4));
+        log.Warnings.Should().ContainSingle().Which.Should().Be("v: 2 of 4 annotated frames (1 without an image, 1 that cannot be decoded) take the features of the nearest frame with one");
+        SafeTensorsMetadata(cache.PathFor("v")).Should().Contain(new KeyValuePair<string, string>("bad_frames", "1"))
+            .And.Contain(new KeyValuePair<string, string>("missing_frames", "3"));
+    }
+
+    [Fact]
+    public void Skipped_bad_frames_count_towards_the_filled_limit()
+    {
+        // 1 missing + 2 bad of 5 frames = 0.6 > 0.5: refused after decoding, when the bad frames are known.
+        var video = new VideoFrames("v", [Frame("v", 1), images.Corrupt("v/2.png"), images.Corrupt("v/3.png"), null, Frame("v", 5)]);
+
+        var run = () => Extractor(new FeatureCache(folder), new FeatureExtractionOptions { BadFrames = BadFramePolicy.Skip }).Run([video], Shard.All);
+
+        run.Should().Throw<InvalidDataException>().WithMessage("Video 'v' has 3 of its 5 annotated frames without an image or with one that cannot be decoded (2)*");
+    }
+
+    [Fact]
+    public void Non_finite_features_are_refused_naming_the_video_and_frame_and_nothing_is_cached()
+    {
+        var nan = new FrameEncoder(new NaNAtGrey(3), new ImageTransform(1), batchSize: 2, decodeWorkers: 0);
+        var video = new VideoFrames("v", [Frame("v", 1), Frame("v", 2), Frame("v", 3)]);
+        var cache = new FeatureCache(folder);
+
+        var run = () => new FeatureExtractor(nan, cache, StandIn).Run([video], Shard.All);
+
+        run.Should().Throw<InvalidOperationException>().WithMessage($"The encoder gave a non-finite feature for frame 3 of video 'v' ({Path.Combine(images.Folder, "v", "3.png")})*");
+        cache.Contains("v").Should().BeFalse();
+    }
+
+    private static IReadOnlyDictionary<string, string> SafeTensorsMetadata(string path)
+    {
+        var tensors = AffectMae.Models.IO.SafeTensors.Load(path, out var metadata);
+        foreach (var tensor in tensors.Values) tensor.Dispose();
+        return metadata;
+    }
+
+    // Gives NaN for the frame of grey level k, (k, 10·k) for the others.
+    private sealed class NaNAtGrey(int k) : IFrameFeatureExtractor
+    {
+        private readonly NumberEncoder inner = new();
+
+        public int FeatureDim => 2;
+
+        public Tensor ExtractFeatures(Tensor pixels)
+        {
+            var features = inner.ExtractFeatures(pixels);
+            return features.where(features.ne(k), float.NaN);
+        }
     }
 
     private sealed class SynchronousProgress(Action<ExtractionProgress> report) : IProgress<ExtractionProgress>

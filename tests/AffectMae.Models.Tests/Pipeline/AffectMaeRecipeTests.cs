@@ -15,6 +15,7 @@ public sealed class AffectMaeRecipeTests : IDisposable
     [Theory]
     [InlineData("demo")]
     [InlineData("paper")]
+    [InlineData("authors")]
     public void Every_preset_is_valid_and_builds_its_models(string name)
     {
         var recipe = AffectMaeRecipe.Preset(name);
@@ -24,7 +25,9 @@ public sealed class AffectMaeRecipeTests : IDisposable
         using var classifier = new MaeClassifier(recipe.ClassifierOptions());
         foreach (var variant in TemporalVariant.All)
         {
-            using var temporal = new AffectSequenceModel(recipe.SequenceModelFor(variant));
+            using TemporalAffectModel temporal = recipe.TemporalModelOf(variant) == TemporalModelKind.AuthorsTemporalModel
+                ? new AuthorsTemporalModel(recipe.AuthorsTemporal.ModelFor(Core.Data.AffectTask.Expression))
+                : new AffectSequenceModel(recipe.SequenceModelFor(variant));
             temporal.InputDim.Should().Be(classifier.FeatureDim, "the temporal model reads the encoder's features");
         }
         recipe.EvalTransform().Side.Should().Be(recipe.Mae.ImageSize);

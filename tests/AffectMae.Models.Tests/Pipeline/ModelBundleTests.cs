@@ -59,7 +59,7 @@ public sealed class ModelBundleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("FormatVersion", "2", "field FormatVersion is 2, newer than this library reads (1)")]
+    [InlineData("FormatVersion", "3", "field FormatVersion is 3, newer than this library reads (2)")]
     [InlineData("Kind", "\"Sound\"", "$.Kind")]
     [InlineData("Temporal", "null", "field Temporal is missing; a Temporal bundle needs it")]
     [InlineData("Colour", "\"blue\"", "Colour")]

@@ -81,6 +81,32 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Cancelled_while_waiting_for_a_batch_the_steps_taken_are_saved_before_stopping()
+    {
+        // As DataLoader does when cancelled while its workers stage the next batch: the enumeration itself throws.
+        using var problem = new Problem(initSeed: 1);
+        using var stop = new CancellationTokenSource();
+        IEnumerable<(Tensor X, Tensor Y)> StoppingAfterThree(int epoch)
+        {
+            foreach (var (batch, k) in problem.Batches(epoch).Select((b, k) => (b, k)))
+            {
+                if (epoch == 1 && k == 3)
+                {
+                    stop.Cancel();
+                    stop.Token.ThrowIfCancellationRequested();
+                }
+                yield return batch;
+            }
+        }
+        var policy = new CheckpointPolicy { Folder = folder, EverySteps = 0 };   // last/ only at epoch ends, but for the cancellation
+
+        var run = () => new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch).Fit(StoppingAfterThree, problem.Loss, checkpoints: policy, cancellationToken: stop.Token);
+
+        run.Should().Throw<OperationCanceledException>();
+        TrainingCheckpoint.ReadState(policy.Last).Should().BeEquivalentTo(new TrainingState(Epoch: 1, StepInEpoch: 3, GlobalStep: 8), o => o.Excluding(s => s.History));
+    }
+
+    [Fact]
     public void The_best_checkpoint_is_the_epoch_with_the_highest_validation_score()
     {
         using var problem = new Problem(initSeed: 3);

@@ -59,7 +59,7 @@ public sealed class ModelBundleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("FormatVersion", "3", "field FormatVersion is 3, newer than this library reads (2)")]
+    [InlineData("FormatVersion", "4", "field FormatVersion is 4, newer than this library reads (3)")]
     [InlineData("Kind", "\"Sound\"", "$.Kind")]
     [InlineData("Temporal", "null", "field Temporal is missing; a Temporal bundle needs it")]
     [InlineData("Colour", "\"blue\"", "Colour")]
@@ -90,12 +90,29 @@ public sealed class ModelBundleTests : IDisposable
         using (var loaded = EncoderBundle.Load(encoderFolder))
             loaded.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(rule);
 
-        // A manifest written before the field existed: the rule of Aff-Wild2's frames, the defaults.
+        // A manifest written before the field existed (format 2): the rule of Aff-Wild2's frames, the defaults.
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["FormatVersion"]!.GetValue<int>().Should().Be(3);
+        json["FormatVersion"] = 2;
         json["Encoder"]!.AsObject().Remove("FaceCrop");
         File.WriteAllText(path, json.ToJsonString());
         using (var older = EncoderBundle.Load(encoderFolder))
             older.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(new FaceCropOptions());
+    }
+
+    [Fact]
+    public void A_format_3_encoder_manifest_without_its_crop_rule_is_refused_rather_than_read_as_the_default()
+    {
+        var (encoderFolder, _) = TinyModels.SaveBundles(folder);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["Encoder"]!.AsObject().Remove("FaceCrop");
+        File.WriteAllText(path, json.ToJsonString());
+
+        var load = () => EncoderBundle.Load(encoderFolder);
+
+        load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path)
+            .And.Contain("field Encoder.FaceCrop is missing; a format 3 encoder manifest records how its training faces were cut");
     }
 
     [Fact]

@@ -131,15 +131,18 @@ public sealed class VideoAffectRecognizerTests : IDisposable
     {
         var pipeline = new VideoAffectRecognizer(recognizer, Faces());
         string csv = temp.File("out/clip.csv");
-        int reported = 0;
+        var reports = new List<VideoProgress>();
         VideoAffectSummary summary;
         using (var source = FrameSources.Open(video))
-            summary = await pipeline.WriteCsvAsync(source, csv, new Progress(() => reported++));
+            summary = await pipeline.WriteCsvAsync(source, csv, new Progress(reports.Add));
 
         summary.Frames.Should().Be(FrameCount);
         summary.FramesWithoutFace.Should().Be(Covered.Count);
         summary.Decoding!.DecodedFrames.Should().Be(FrameCount);
-        reported.Should().Be(FrameCount);
+        reports.Select(r => r.Frames).Should().Equal(Enumerable.Range(1, FrameCount), "one report a row written");
+        reports.Select(r => r.FramesWithoutFace).Should().Equal(Enumerable.Range(1, FrameCount).Select(n => Covered.Count(c => c < n)));
+        reports.Should().OnlyContain(r => r.ExpectedFrames == FrameCount && r.FramesPerSecond > 0);
+        reports.Select(r => r.Elapsed).Should().BeInAscendingOrder();
         var lines = File.ReadAllLines(csv);
         lines[0].Should().Be(VideoAffectCsv.Header);
         lines[0].Should().StartWith("timestamp,face_x,face_y,face_width,face_height,frame,face_found,valence,arousal,expression,p_Neutral,");
@@ -178,8 +181,9 @@ public sealed class VideoAffectRecognizerTests : IDisposable
         folderRows.Select(r => (r.Frame, r.FaceFound)).Should().Equal((1, true), (2, false), (3, true));
     }
 
-    private sealed class Progress(Action report) : IProgress<VideoFrameAffect>
+    // Reports on the writing thread, unlike Progress<T>, which posts them to a thread-pool queue.
+    private sealed class Progress(Action<VideoProgress> report) : IProgress<VideoProgress>
     {
-        public void Report(VideoFrameAffect value) => report();
+        public void Report(VideoProgress value) => report(value);
     }
 }

@@ -44,12 +44,12 @@ public static class CropFolder
     /// <param name="format">JPEG (as Aff-Wild2) or PNG (lossless).</param>
     /// <param name="jpegQuality">JPEG quality, 1–100.</param>
     /// <param name="replace">Replace a folder that exists; otherwise an existing folder is refused.</param>
-    /// <param name="progress">Receives each frame once its crop (if any) is written.</param>
+    /// <param name="progress">Receives frames done and frames per second after each frame's crop (if any) is written.</param>
     /// <param name="cancellationToken">Stops the run.</param>
     /// <returns>What was written.</returns>
     /// <exception cref="IOException"><paramref name="folder"/> exists and <paramref name="replace"/> is false.</exception>
     public static async Task<CropFolderSummary> WriteAsync(FaceCropPipeline pipeline, IFrameSource source, string folder, CropImageFormat format = CropImageFormat.Jpeg,
-        int jpegQuality = 95, bool replace = false, IProgress<FaceFrame>? progress = null, CancellationToken cancellationToken = default)
+        int jpegQuality = 95, bool replace = false, IProgress<VideoProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(source);
@@ -80,7 +80,7 @@ public static class CropFolder
                         withoutFace.Add(row.FrameNumber);
                     else
                         Write(row.Crop, Path.Combine(temporary, FileName(row.FrameNumber, format)), format, jpegQuality);
-                    progress?.Report(row);
+                    progress?.Report(new VideoProgress(frames, withoutFace.Count, source.Info.HeaderFrameCount, clock.Elapsed));
                 }
             }
             if (Directory.Exists(full)) Directory.Move(full, retired);

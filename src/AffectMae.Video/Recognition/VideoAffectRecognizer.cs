@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
@@ -70,43 +69,14 @@ public sealed class VideoAffectRecognizer
     /// </summary>
     /// <param name="source">A video, photo or frame folder; read once.</param>
     /// <param name="path">The CSV file to create or replace.</param>
-    /// <param name="progress">Receives each row once it is written (on the writing thread).</param>
+    /// <param name="progress">Receives frames done and frames per second after each row is written.</param>
     /// <param name="cancellationToken">Stops the run.</param>
-    /// <returns>Rows written, rows without a face, the time taken and what decoding found.</returns>
-    public async Task<VideoAffectSummary> WriteCsvAsync(IFrameSource source, string path, IProgress<VideoFrameAffect>? progress = null, CancellationToken cancellationToken = default)
+    /// <returns>Rows written, rows without a face, the time taken and what decoding found (header count against frames decoded).</returns>
+    public async Task<VideoAffectSummary> WriteCsvAsync(IFrameSource source, string path, IProgress<VideoProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var clock = Stopwatch.StartNew();
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        int frames = 0, withoutFace = 0;
-        try
-        {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
-                {
-                    await writer.WriteLineAsync(VideoAffectCsv.Header).ConfigureAwait(false);
-                    await foreach (var row in PredictAsync(source, cancellationToken).ConfigureAwait(false))
-                    {
-                        await writer.WriteLineAsync(VideoAffectCsv.Row(row)).ConfigureAwait(false);
-                        frames++;
-                        if (!row.FaceFound) withoutFace++;
-                        progress?.Report(row);
-                    }
-                }
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-        return new VideoAffectSummary(frames, withoutFace, clock.Elapsed, source.Summary);
+        var written = await VideoAffectCsv.WriteAsync(path, PredictAsync(source, cancellationToken), source.Info.HeaderFrameCount, progress, cancellationToken).ConfigureAwait(false);
+        return written with { Decoding = source.Summary };
     }
 
     // The face pipeline's rows as the recognizer's frames. Each crop is read by the recognizer as soon as it is handed

@@ -127,7 +127,7 @@ public sealed class VideoAffectRecognizerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_csv_has_a_row_per_frame_and_rows_without_a_face_keep_only_time_frame_and_flag()
+    public async Task The_csv_has_a_row_per_frame_and_rows_without_a_face_keep_only_frame_time_and_flag()
     {
         var pipeline = new VideoAffectRecognizer(recognizer, Faces());
         string csv = temp.File("out/clip.csv");
@@ -145,18 +145,18 @@ public sealed class VideoAffectRecognizerTests : IDisposable
         reports.Select(r => r.Elapsed).Should().BeInAscendingOrder();
         var lines = File.ReadAllLines(csv);
         lines[0].Should().Be(VideoAffectCsv.Header);
-        lines[0].Should().StartWith("timestamp,face_x,face_y,face_width,face_height,frame,face_found,valence,arousal,expression,p_Neutral,");
+        lines[0].Should().StartWith("frame,timestamp,face_x,face_y,face_width,face_height,face_found,valence,arousal,expression,p_Neutral,");
         lines.Should().HaveCount(1 + FrameCount);
         Directory.GetFiles(temp.File("out")).Should().ContainSingle("the temporary file is renamed into place");
         var covered = lines[1 + 9].Split(',');   // frame 10
-        covered[0].Should().Be("0.36");
-        covered[1..5].Should().OnlyContain(c => c == "");
-        covered[5].Should().Be("10");
+        covered[0].Should().Be("10");
+        covered[1].Should().Be("0.36", "frame 10 is shown at 9/25 s");
+        covered[2..6].Should().OnlyContain(c => c == "");
         covered[6].Should().Be("0");
         covered[7..].Should().OnlyContain(c => c == "").And.HaveCount(AffectCsv.Columns.Count - 2);
         var shown = lines[1].Split(',');
-        shown[0].Should().Be("0");
-        shown[1..5].Should().OnlyContain(c => c.Length > 0);
+        (shown[0], shown[1]).Should().Be(("1", "0"));
+        shown[2..6].Should().OnlyContain(c => c.Length > 0);
         shown[6].Should().Be("1");
         shown[7..].Should().OnlyContain(c => c.Length > 0);
     }

@@ -7,30 +7,30 @@ using AffectMae.Models.Pipeline;
 namespace AffectMae.Video.Recognition;
 
 /// <summary>
-/// Per-frame affect of a video as CSV: <see cref="AffectCsv"/>'s columns after the time and the face box,
-/// <c>timestamp,face_x,face_y,face_width,face_height,frame,face_found,valence,…</c>. <c>timestamp</c> is in seconds
+/// Per-frame affect of a video as CSV: <see cref="AffectCsv"/>'s columns with the time and the face box after the
+/// frame number, <c>frame,timestamp,face_x,face_y,face_width,face_height,face_found,valence,…</c>. <c>timestamp</c> is in seconds
 /// (empty when the source has none); the box is in frame pixels (left, top, width, height) and empty without a face,
 /// as are all the values of such a row.
 /// </summary>
 public static class VideoAffectCsv
 {
-    /// <summary>The columns written before <see cref="AffectCsv.Columns"/>.</summary>
-    public static IReadOnlyList<string> LeadingColumns { get; } = ["timestamp", "face_x", "face_y", "face_width", "face_height"];
+    /// <summary>The columns written between <c>frame</c> and the rest of <see cref="AffectCsv.Columns"/>.</summary>
+    public static IReadOnlyList<string> VideoColumns { get; } = ["timestamp", "face_x", "face_y", "face_width", "face_height"];
 
     /// <summary>The header line.</summary>
-    public static string Header => AffectCsv.Header(LeadingColumns);
+    public static string Header => AffectCsv.Header(VideoColumns);
 
     /// <summary>The line of one frame.</summary>
     /// <param name="row">The frame.</param>
     public static string Row(VideoFrameAffect row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return AffectCsv.Row(row.Affect, LeadingValues(row), LeadingColumns.Count);
+        return AffectCsv.Row(row.Affect, VideoValues(row), VideoColumns.Count);
     }
 
-    /// <summary>The values of <see cref="LeadingColumns"/> for one frame.</summary>
+    /// <summary>The values of <see cref="VideoColumns"/> for one frame.</summary>
     /// <param name="row">The frame.</param>
-    public static IReadOnlyList<string> LeadingValues(VideoFrameAffect row)
+    public static IReadOnlyList<string> VideoValues(VideoFrameAffect row)
     {
         ArgumentNullException.ThrowIfNull(row);
         string time = row.Timestamp is { } t ? Seconds(t) : "";

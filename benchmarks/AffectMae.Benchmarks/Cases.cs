@@ -68,7 +68,9 @@ internal static partial class Cases
             "profile-temporal" => ProfileTemporal(settings, scopedAdamW: false),
             "profile-mae" => ProfileMae(settings, scopedAdamW: false),
             "profile-mae-scoped-adamw" => ProfileMae(settings, scopedAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, profile-temporal, profile-mae, profile-mae-scoped-adamw, mae-b8-scoped-adamw, temporal-b32-scoped-adamw, adamw-equivalence.", nameof(name)),
+            "recognizer-stream-2000" => RecognizerStream(2_000),
+            "recognizer-stream-20000" => RecognizerStream(20_000),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, profile-temporal, profile-mae, profile-mae-scoped-adamw, recognizer-stream-2000, recognizer-stream-20000, mae-b8-scoped-adamw, temporal-b32-scoped-adamw, adamw-equivalence.", nameof(name)),
         };
     }
 

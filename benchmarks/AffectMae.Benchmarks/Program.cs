@@ -34,6 +34,7 @@ internal static class Program
         ["overhead"] = ["overhead"],
         ["blas"] = ["blas"],
         ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5", "video-predict-k5"],
+        ["stream"] = ["recognizer-stream-2000", "recognizer-stream-20000"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-scoped-adamw"],
         ["fix"] = ["adamw-equivalence", "mae-b8-scoped-adamw", "temporal-b32-scoped-adamw"],
     };
@@ -61,7 +62,7 @@ internal static class Program
 
     private const string Usage = """
         usage: dotnet run -c Release --project benchmarks/AffectMae.Benchmarks -- <command> [options]
-          commands: all | extract | mae | temporal | memory | overhead | blas | video | profile | fix | case <name>
+          commands: all | extract | mae | temporal | memory | overhead | blas | video | stream | profile | fix | case <name>
           options:  --warmup N  --iterations N   override every case's counts
                     --threads N                  intra-op threads (default 2)
                     --memory-batch N             windows a batch in the memory case (default 8)

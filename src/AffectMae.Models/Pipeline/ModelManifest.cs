@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using AffectMae.Core.Data;
+using AffectMae.Core.IO;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Metrics;
@@ -86,13 +87,14 @@ public sealed class ModelManifest
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string path = Path.Combine(folder, FileName);
-        if (!File.Exists(path))
+        if (!RegularFile.AnythingAt(path))
             throw new FileNotFoundException($"{path} does not exist: '{folder}' is not a model bundle (a folder with {FileName} and {WeightsFileName}).", path);
+        string json = RegularFile.ReadAllText(path, "Model manifest", RecipeJson.MaxFileBytes);
         ModelManifest manifest;
         bool faceCropRecorded;
         try
         {
-            using (var probe = JsonDocument.Parse(File.ReadAllText(path)))
+            using (var probe = JsonDocument.Parse(json))
             {
                 if (probe.RootElement.ValueKind == JsonValueKind.Object
                     && probe.RootElement.TryGetProperty(nameof(FormatVersion), out var version)
@@ -102,7 +104,7 @@ public sealed class ModelManifest
                     && probe.RootElement.TryGetProperty(nameof(Encoder), out var encoder) && encoder.ValueKind == JsonValueKind.Object
                     && encoder.TryGetProperty(nameof(EncoderManifest.FaceCrop), out var crop) && crop.ValueKind != JsonValueKind.Null;
             }
-            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), RecipeJson.Options)
+            manifest = JsonSerializer.Deserialize<ModelManifest>(json, RecipeJson.Options)
                 ?? throw new InvalidDataException($"{path} holds no manifest.");
         }
         catch (JsonException e)
@@ -121,14 +123,14 @@ public sealed class ModelManifest
             throw new FileNotFoundException($"{weights} does not exist: the bundle '{folder}' has a manifest but no weights.", weights);
         string actual = Sha256(weights);
         if (!string.Equals(actual, manifest.WeightsSha256, StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: field WeightsSha256 is {manifest.WeightsSha256}, but {weights} hashes to {actual}: the weights were changed or replaced after the bundle was saved.");
+            throw new InvalidDataException($"{path}: field WeightsSha256 is {PrintableText.Quote(manifest.WeightsSha256)}, but {weights} hashes to {actual}: the weights were changed or replaced after the bundle was saved.");
         return manifest;
     }
 
     /// <summary>Lower-case hexadecimal SHA-256 of a file.</summary>
     public static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = RegularFile.OpenRead(path, "Weights file", 1 << 20, FileOptions.SequentialScan);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
     }
 

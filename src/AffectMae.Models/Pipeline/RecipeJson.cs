@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AffectMae.Core.IO;
 using AffectMae.Core.Options;
 using AffectMae.Models.IO;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,9 @@ namespace AffectMae.Models.Pipeline;
 internal static class RecipeJson
 {
     private const string PresetKey = "Preset";
+
+    /// <summary>The largest recipe or manifest file read (a real one is a few kilobytes).</summary>
+    public const long MaxFileBytes = 1 << 20;
     private const string SeedKey = "Seed";
 
     // Where a recipe's optimisation blocks sit: the three stages', and the authors' models'.
@@ -64,9 +68,9 @@ internal static class RecipeJson
     public static AffectMaeRecipe Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Recipe file '{path}' does not exist; give a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or an existing JSON file.", path);
-        return Parse(File.ReadAllText(path), path);
+        if (!RegularFile.AnythingAt(path))
+            throw new FileNotFoundException($"Recipe file '{PrintableText.Escape(path)}' does not exist; give a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or an existing JSON file.", path);
+        return Parse(RegularFile.ReadAllText(path, "Recipe file", MaxFileBytes), path);
     }
 
     public static AffectMaeRecipe Parse(string json, string source)
@@ -159,7 +163,7 @@ internal static class RecipeJson
             string at = path.Length == 0 ? key : $"{path}.{key}";
             string? known = target.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
             if (known is null)
-                throw new InvalidDataException($"{source}: '{at}' is not a recipe setting; the settings here are {string.Join(", ", target.Select(p => p.Key))}.");
+                throw new InvalidDataException($"{source}: '{PrintableText.Escape(at)}' is not a recipe setting; the settings here are {string.Join(", ", target.Select(p => p.Key))}.");
             if (target[known] is JsonObject inner && value is JsonObject innerValues)
                 Overlay(inner, innerValues, at, source, assign);
             else

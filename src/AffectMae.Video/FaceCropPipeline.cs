@@ -82,7 +82,14 @@ public sealed class FaceCropPipeline
         try
         {
             await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    row.Dispose();   // ReadAllAsync looks at the token only when the queue is empty
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 yield return row;
+            }
         }
         finally
         {

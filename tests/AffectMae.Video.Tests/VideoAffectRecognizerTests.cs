@@ -162,6 +162,23 @@ public sealed class VideoAffectRecognizerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_run_leaves_the_earlier_csv_as_it_was_and_no_temporary_file()
+    {
+        var pipeline = new VideoAffectRecognizer(recognizer, Faces());
+        string csv = temp.File("cancel/clip.csv");
+        Directory.CreateDirectory(temp.File("cancel"));
+        File.WriteAllText(csv, "earlier\n");
+        using var cancel = new CancellationTokenSource();
+        using var source = FrameSources.Open(video);
+
+        var run = () => pipeline.WriteCsvAsync(source, csv, new Progress(p => { if (p.Frames == 5) cancel.Cancel(); }), cancel.Token);
+
+        await run.Should().ThrowAsync<OperationCanceledException>();
+        File.ReadAllText(csv).Should().Be("earlier\n");
+        Directory.GetFiles(temp.File("cancel")).Should().Equal(csv);
+    }
+
+    [Fact]
     public async Task A_photo_gives_one_row_and_a_frame_folder_with_a_gap_gives_a_row_for_the_missing_number()
     {
         var pipeline = new VideoAffectRecognizer(recognizer, Faces());

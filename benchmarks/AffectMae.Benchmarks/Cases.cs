@@ -64,12 +64,13 @@ internal static partial class Cases
             "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
             "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
             "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
+            "video-predict-k5" => VideoPredict(settings, warmup: 1, iterations: 3),
             "profile-temporal" => ProfileTemporal(settings, scopedAdamW: false),
             "profile-mae" => ProfileMae(settings, scopedAdamW: false),
             "profile-mae-scoped-adamw" => ProfileMae(settings, scopedAdamW: true),
             "recognizer-stream-2000" => RecognizerStream(2_000),
             "recognizer-stream-20000" => RecognizerStream(20_000),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, video-decode, video-faces-k1, video-faces-k5, profile-temporal, profile-mae, profile-mae-scoped-adamw, recognizer-stream-2000, recognizer-stream-20000, mae-b8-scoped-adamw, temporal-b32-scoped-adamw, adamw-equivalence.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, profile-temporal, profile-mae, profile-mae-scoped-adamw, recognizer-stream-2000, recognizer-stream-20000, mae-b8-scoped-adamw, temporal-b32-scoped-adamw, adamw-equivalence.", nameof(name)),
         };
     }
 

@@ -33,7 +33,7 @@ internal static class Program
         ["memory"] = ["memory-temporal"],
         ["overhead"] = ["overhead"],
         ["blas"] = ["blas"],
-        ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5"],
+        ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5", "video-predict-k5"],
         ["stream"] = ["recognizer-stream-2000", "recognizer-stream-20000"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-scoped-adamw"],
         ["fix"] = ["adamw-equivalence", "mae-b8-scoped-adamw", "temporal-b32-scoped-adamw"],

@@ -23,7 +23,7 @@ public static class AffectMaeServiceCollectionExtensions
     /// Registers the <see cref="AffectMaeRecipe"/> bound from <c>AffectMae:Recipe</c> (<c>Preset</c>, default
     /// <c>paper</c>, then any setting by its JSON name, e.g. <c>AffectMae:Recipe:Mae:Depth</c>), and every options
     /// class the recipe is made of as <see cref="IOptions{TOptions}"/> read from it — <see cref="SegmentationOptions"/>,
-    /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="NormalizationOptions"/>,
+    /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="FaceCropOptions"/>, <see cref="NormalizationOptions"/>,
     /// <see cref="ClassifierHeadOptions"/>, <see cref="FrameSamplingOptions"/>, <see cref="AffectSequenceModelOptions"/>,
     /// <see cref="TemporalConvNetOptions"/>, <see cref="SegmentTransformerOptions"/>, <see cref="TaskHeadsOptions"/>,
     /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage) with its
@@ -53,6 +53,7 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.Segmentation, new SegmentationOptionsValidator());
         Part(services, r => r.Mae, new MaeViTOptionsValidator());
         Part(services, r => r.ClassifierOptions(), new MaeClassifierOptionsValidator());
+        Part(services, r => r.FaceCrop, new FaceCropOptionsValidator());
         Part(services, r => r.Normalization, new NormalizationOptionsValidator());
         Part(services, r => r.Classifier, new AnnotationsValidator<ClassifierHeadOptions>());
         Part(services, r => r.Sampling, new AnnotationsValidator<FrameSamplingOptions>());

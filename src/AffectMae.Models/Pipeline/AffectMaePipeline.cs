@@ -70,7 +70,7 @@ public sealed class AffectMaePipeline
         using var model = new MaeViT(Recipe.Mae, Device);
         var stage = new MaePretrainingStage(model, Recipe.Optimization.Pretraining);
         var state = stage.Run(new ImageListDataset(frames, Recipe.PretrainingTransform()), Training(Run.PretrainCheckpoints, CheckpointEverySteps, progress), cancellationToken);
-        EncoderBundle.Save(Run.EncoderModel(EncoderKind.Pretrained), model, Recipe.Normalization, Recipe.Name);
+        EncoderBundle.Save(Run.EncoderModel(EncoderKind.Pretrained), model, Recipe.Normalization, Recipe.Name, Recipe.FaceCrop);
 
         // Held out: the mean masked-patch loss against predicting 0 (the normalised mean pixel) everywhere.
         model.eval();
@@ -106,7 +106,7 @@ public sealed class AffectMaePipeline
         var checkpoints = Training(Run.FineTuneCheckpoints, CheckpointEverySteps, progress);
         var state = stage.Run(train, validation, checkpoints, cancellationToken);
         TrainingCheckpoint.LoadWeights(checkpoints.Checkpoints!.Best, model);
-        EncoderBundle.Save(Run.EncoderModel(EncoderKind.FineTuned), model, Recipe.Normalization, Recipe.Name);
+        EncoderBundle.Save(Run.EncoderModel(EncoderKind.FineTuned), model, Recipe.Normalization, Recipe.Name, Recipe.FaceCrop);
 
         var gold = validation.Labels.Select(l => (int)l).ToArray();
         int majority = gold.GroupBy(c => c).MaxBy(g => g.Count())!.Key;

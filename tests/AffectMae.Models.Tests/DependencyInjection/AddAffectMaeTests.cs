@@ -65,6 +65,8 @@ public class AddAffectMaeTests
             ["AffectMae:Recipe:Segmentation:Stride"] = "150",
             ["AffectMae:Recipe:Optimization:Temporal:Epochs"] = "7",
             ["AffectMae:Recipe:Mae:Depth"] = "6",
+            ["AffectMae:Recipe:FaceCrop:Margin"] = "0.5",
+            ["AffectMae:Recipe:FaceCrop:Border"] = "Replicate",
         });
 
         provider.GetRequiredService<IOptions<SegmentationOptions>>().Value.Stride.Should().Be(150);
@@ -72,6 +74,8 @@ public class AddAffectMaeTests
         (temporal.Epochs, temporal.LearningRate).Should().Be((7, 3e-5));
         provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>().Get("Pretraining").Epochs.Should().Be(500);
         provider.GetRequiredService<IOptions<MaeViTOptions>>().Value.Depth.Should().Be(6);
+        var crop = provider.GetRequiredService<IOptions<AffectMae.Core.Data.FaceCropOptions>>().Value;
+        (crop.Margin, crop.Border, crop.OutputSize).Should().Be((0.5, AffectMae.Core.Data.CropBorder.Replicate, 112));
     }
 
     [Fact]

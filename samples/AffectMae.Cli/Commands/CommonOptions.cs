@@ -74,25 +74,30 @@ internal sealed class CommonOptions
     /// cancelled training stage saves its checkpoint first. Failures a user can act on become messages and exit codes:
     /// a bad argument (1), a missing or damaged file or folder, or a run made with another recipe (3), a cancellation (130).
     /// </summary>
-    public static void SetAction(Command command, IAnsiConsole console, Action<ParseResult, CancellationToken> body)
+    /// <param name="command">The verb.</param>
+    /// <param name="console">Where messages go.</param>
+    /// <param name="body">The verb's work.</param>
+    /// <param name="resumable">Whether running the verb again goes on where a cancelled run stopped (training and
+    /// extraction), which the cancellation message then says; otherwise it says to start over.</param>
+    public static void SetAction(Command command, IAnsiConsole console, Action<ParseResult, CancellationToken> body, bool resumable = true)
     {
         ArgumentNullException.ThrowIfNull(body);
         SetAction(command, console, (parse, cancellationToken) =>
         {
             body(parse, cancellationToken);
             return ExitCodes.Success;
-        });
+        }, resumable);
     }
 
-    /// <summary>As <see cref="SetAction(Command, IAnsiConsole, Action{ParseResult, CancellationToken})"/>, for a body that chooses its exit code.</summary>
-    public static void SetAction(Command command, IAnsiConsole console, Func<ParseResult, CancellationToken, int> body)
+    /// <summary>As <see cref="SetAction(Command, IAnsiConsole, Action{ParseResult, CancellationToken}, bool)"/>, for a body that chooses its exit code.</summary>
+    public static void SetAction(Command command, IAnsiConsole console, Func<ParseResult, CancellationToken, int> body, bool resumable = true)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.SetAction((parse, cancellationToken) => Task.Run(() => Guard(console, () => body(parse, cancellationToken)), CancellationToken.None));
+        command.SetAction((parse, cancellationToken) => Task.Run(() => Guard(console, () => body(parse, cancellationToken), resumable), CancellationToken.None));
     }
 
     /// <summary>Runs a verb body, turning the failures a user can act on into messages and exit codes.</summary>
-    public static int Guard(IAnsiConsole console, Func<int> run)
+    public static int Guard(IAnsiConsole console, Func<int> run, bool resumable = true)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(run);
@@ -102,7 +107,7 @@ internal sealed class CommonOptions
         }
         catch (OperationCanceledException)
         {
-            console.MarkupLine("[yellow]Cancelled;[/] run again to resume (checkpoints are kept).");
+            console.MarkupLine(resumable ? "[yellow]Cancelled;[/] run again to resume (checkpoints are kept)." : "[yellow]Cancelled;[/] the output is not complete; run again to start over.");
             return ExitCodes.Cancelled;
         }
         catch (ArgumentException e)

@@ -168,7 +168,7 @@ internal static class StageCommands
         var command = new Command(name, description);
         foreach (var option in options) command.Options.Add(option);
         common.AddTo(command);
-        CommonOptions.SetAction(command, console, (parse, ct) => body(common.Resolve(parse), parse, ct));
+        CommonOptions.SetAction(command, console, (parse, ct) => body(common.Resolve(parse), parse, ct), resumable: name is not ("evaluate" or "predict"));
         return command;
     }
 

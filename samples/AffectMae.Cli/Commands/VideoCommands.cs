@@ -97,7 +97,7 @@ internal sealed class VideoCommands
                 + (summary.FramesWithoutFace.Count > 0 ? $" ({Markup.Escape(Abbreviated(summary.FramesWithoutFace))})" : "") + $"; {summary.Frames / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):F1} frames/s.");
             Wrote(console, folder);
             return ExitCodes.Success;
-        });
+        }, resumable: false);
         return command;
     }
 

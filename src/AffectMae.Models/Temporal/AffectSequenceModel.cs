@@ -1,4 +1,6 @@
 // Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
+using AffectMae.Models.Runtime;
+using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -41,19 +43,51 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
     public int InputDim { get; }
 
     /// <summary>Predicts every frame of a batch of windows.</summary>
-    /// <param name="x">MAE frame features [B, T, D].</param>
+    /// <param name="x">MAE frame features [B, T, D], float32.</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
-    /// <returns>The selected tasks' outputs, each [B, T, ·]; the caller disposes them. Padded frames' rows mean nothing.</returns>
+    /// <returns>
+    /// The selected tasks' outputs, each [B, T, ·], float32; the caller disposes them. Padded frames' rows mean nothing.
+    /// The TCN and transformer run in the precision set by <see cref="UseInferencePrecision"/>, the heads in float32.
+    /// </returns>
     /// <exception cref="ArgumentException">A shape or dtype does not fit, or the window is too long for the transformer.</exception>
     public override AffectPredictions forward(Tensor x, Tensor? valid)
     {
         SequenceChecks.CheckFrames(x, valid, InputDim, "AffectSequenceModelOptions.InputDim");
         using var scope = NewDisposeScope();
+        x = InferenceCasting.As(x, BodyType);                                   // the TCN's and transformer's type
         var h = tcn is not null ? tcn.call(x, valid)                            // h = TCN(x)  [B, T, C]
               : input_proj is not null ? input_proj.call(x)                     //   or W_in x  [B, T, C]
               : x;                                                              //   or x  [B, T, C]
         if (transformer is not null)
             h = transformer.call(h, valid);                                     // h = Transformer(h + PE)  [B, T, C]
-        return heads.call(h).MoveToOuter(scope);                                // heads(h)  [B, T, 2 | 8 | 12]
+        h = InferenceCasting.As(h, heads.ComputeType);                          // the heads' type (float32 for inference)
+        return heads.call(h).AsFloat32().MoveToOuter(scope);                    // heads(h)  [B, T, 2 | 8 | 12]
     }
+
+    /// <summary>
+    /// Prepares the model for inference in <paramref name="precision"/>: evaluation mode, and the weights cast once, in
+    /// place — the TCN, input projection and transformer (its LayerNorms included: they are libtorch's own module,
+    /// whose statistics accumulate in float32 all the same) to the chosen type; the task heads stay float32. Inputs
+    /// stay float32 and predictions come back as float32. Call it after the weights are loaded and the model is on its
+    /// device. A model with reduced-precision weights refuses <c>train()</c>: the cast rounds the weights, so train a
+    /// float32 copy.
+    /// </summary>
+    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
+    /// <param name="logger">Receives the choice and its reason.</param>
+    /// <returns>What was picked and why.</returns>
+    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null) =>
+        InferenceCasting.Apply(this, heads.Device, precision, logger, heads);
+
+    /// <summary>Sets training mode; refused while the weights are in a reduced inference precision.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="train"/> is true and <see cref="UseInferencePrecision"/> cast the weights below float32.</exception>
+    public override void train(bool train = true)
+    {
+        InferenceCasting.ThrowIfTrainingReduced(train, BodyType, nameof(AffectSequenceModel));
+        base.train(train);
+    }
+
+    /// <summary>The element type the TCN, input projection and transformer compute in: that of their weights.</summary>
+    private ScalarType BodyType =>
+        tcn?.ComputeType ?? input_proj?.weight!.dtype ?? transformer?.ComputeType ?? heads.ComputeType;
 }

@@ -41,6 +41,9 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
     /// <summary>Longest window, in frames, the positional table covers.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The element type of the weights (the positional table is cast with them).</summary>
+    internal ScalarType ComputeType => pos_encoding.dtype;
+
     /// <summary>Encodes a window of frames.</summary>
     /// <param name="x">Frame tokens [B, T, D] with T ≤ MaxLength.</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
@@ -57,7 +60,9 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         var h = x + pos_encoding.narrow(0, 0, frames);                          // h = x + PE[:T]  [B, T, D]
         h = dropout.call(h).transpose(0, 1);                                    // sequence first  [T, B, D]
         var padding = valid is null ? null : KeyPaddingMask(valid);             // true = ignore as key  [B, T]
-        h = encoder.call(h, null, padding);                                     // h = Encoder(h; keys = valid frames)  [T, B, D]
+        h = padding is null || h.dtype == ScalarType.Float32
+            ? encoder.call(h, null, padding)                                    // h = Encoder(h; keys = valid frames)  [T, B, D]
+            : EncodeWithoutKeyMask(h, valid!);                                  //   the same in bfloat16/float16
         return scope.MoveToOuter(h.transpose(0, 1).contiguous());               // back to batch first  [B, T, D]
     }
 
@@ -67,4 +72,41 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
     /// </summary>
     private static Tensor KeyPaddingMask(Tensor valid) =>
         valid.logical_not().logical_and(valid.any(1, keepdim: true));           // [B, T]
+
+    /// <summary>
+    /// The encoder without a key padding mask, for bfloat16 and float16 weights: libtorch's C++ MultiheadAttention
+    /// (libtorch 2.10) implements its key_padding_mask for float32 and float64 only ("attn_output_weights.masked_fill not
+    /// implemented for 'BFloat16'") and takes only a [T, T] attention mask, shared by every window. Windows whose frames
+    /// are all valid (or none, which the key padding mask leaves unmasked too) run together unmasked; each other window
+    /// runs alone on its valid frames. Valid frames attend to valid frames only either way (positions were added
+    /// before), so their outputs are the masked encoder's; padded rows come out as zeros.
+    /// </summary>
+    /// <param name="h">Sequence-first tokens [T, B, D].</param>
+    /// <param name="valid">Bool [B, T].</param>
+    /// <returns>[T, B, D].</returns>
+    private Tensor EncodeWithoutKeyMask(Tensor h, Tensor valid)
+    {
+        using var scope = NewDisposeScope();
+        long frames = valid.shape[1];
+        var counts = valid.sum(1).cpu().data<long>().ToArray();                // valid frames of each window
+        var output = zeros_like(h);                                             // [T, B, D]
+        var unmasked = new List<long>();
+        for (int b = 0; b < counts.Length; b++)
+        {
+            if (counts[b] == frames || counts[b] == 0)
+            {
+                unmasked.Add(b);
+                continue;
+            }
+            var index = valid[b].nonzero().squeeze(1);                          // window b's valid frames  [n]
+            var encoded = encoder.call(h.narrow(1, b, 1).index_select(0, index), null, null);   // [n, 1, D]
+            output.select(1, b).index_copy_(0, index, encoded.squeeze(1));
+        }
+        if (unmasked.Count > 0)
+        {
+            var windows = tensor(unmasked.ToArray(), device: h.device);         // [B']
+            output.index_copy_(1, windows, encoder.call(h.index_select(1, windows), null, null));
+        }
+        return scope.MoveToOuter(output);
+    }
 }

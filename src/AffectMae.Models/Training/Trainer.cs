@@ -57,11 +57,15 @@ public sealed class Trainer
         this.logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>AdamW over <paramref name="parameters"/> with the options' rate, betas and weight decay.</summary>
+    /// <summary>
+    /// AdamW over <paramref name="parameters"/> with the options' rate, betas and weight decay; it updates parameters
+    /// exactly as TorchSharp's and PyTorch's AdamW and frees each parameter's temporaries before the next.
+    /// </summary>
     public static AdamW CreateAdamW(IEnumerable<TorchSharp.Modules.Parameter> parameters, OptimizationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
-        return optim.AdamW(parameters, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        return WeightDecayGroups.CreateAdamW([new AdamW.ParamGroup(parameters)], options);
     }
 
     /// <summary>The learning-rate schedule.</summary>

@@ -74,11 +74,21 @@ public sealed class Trainer
     /// <summary>Where the run stands.</summary>
     public TrainingState State { get; private set; } = TrainingState.Start;
 
-    /// <summary>One optimiser step: set the scheduled rate, compute the loss, back-propagate, clip, step.</summary>
+    /// <summary>
+    /// One optimiser step: set the scheduled rate, compute the loss, back-propagate, clip, step; then the step's freed
+    /// memory goes back to the system (<see cref="NativeHeap.ReturnFreedMemory"/>), so the next step starts lean.
+    /// </summary>
     /// <returns>The loss value.</returns>
     public double Step(Func<Tensor> computeLoss)
     {
         ArgumentNullException.ThrowIfNull(computeLoss);
+        double value = StepInScope(computeLoss);
+        NativeHeap.ReturnFreedMemory();              // after the scope: the step's tensors are freed by now
+        return value;
+    }
+
+    private double StepInScope(Func<Tensor> computeLoss)
+    {
         using var pause = CollectionPause.Begin();   // see CollectionPause: TorchSharp's temporary Scalars
         using var scope = NewDisposeScope();
         Schedule.Apply(optimizer, State.GlobalStep);

@@ -128,6 +128,38 @@ internal readonly record struct CpuSnapshot(long MachineBusy, long MachineTotal,
     }
 }
 
+/// <summary>The CPU model and the instruction-set flags that decide float32 and bfloat16 speed.</summary>
+internal static class MachineInfo
+{
+    /// <summary>The flags worth printing: vector width, FMA, VNNI, and the bfloat16/AMX extensions.</summary>
+    private static readonly string[] Interesting =
+        ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8"];
+
+    /// <summary>"model name" of the first processor in /proc/cpuinfo.</summary>
+    public static string CpuModel => Field("model name") ?? "?";
+
+    /// <summary>The <see cref="Interesting"/> flags this CPU has, in that order.</summary>
+    public static string[] CpuFlags
+    {
+        get
+        {
+            var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            return Interesting.Where(flags.Contains).ToArray();
+        }
+    }
+
+    /// <summary>One line for the log: model, flags, and what the library concludes about bfloat16.</summary>
+    public static string Describe()
+    {
+        var bfloat16 = AffectMae.Models.Runtime.BFloat16Support.Probe(TorchSharp.torch.CPU);
+        return $"CPU: {CpuModel}, {Environment.ProcessorCount} logical CPUs; flags: {string.Join(' ', CpuFlags)}; "
+            + $"bfloat16 {(bfloat16.IsFast ? "fast" : "not fast")}: {bfloat16.Evidence}";
+    }
+
+    private static string? Field(string key) => File.ReadLines("/proc/cpuinfo")
+        .FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+}
+
 /// <summary>The machine's 1-, 5- and 15-minute load averages.</summary>
 internal static class LoadAverage
 {

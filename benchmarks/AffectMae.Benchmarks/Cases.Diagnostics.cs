@@ -166,7 +166,8 @@ internal static partial class Cases
     /// <summary>
     /// Where a ViT-B/16 block's time goes at batch 8 (197 tokens, width 768), in float32 and in bfloat16: each step of
     /// Block.forward alone (the same libtorch calls, on weights of the same shapes), median milliseconds of interleaved
-    /// runs, and GFLOP/s for the matrix products. Also the patch embedding and the whole block module.
+    /// runs, and GFLOP/s for the matrix products. Attention both ways: libtorch's fused scaled_dot_product_attention
+    /// and the three calls <c>Attention</c> uses in bfloat16. Also the patch embedding and the whole block module.
     /// </summary>
     private static CaseResult ProfileExtract(Settings settings)
     {
@@ -206,6 +207,12 @@ internal static partial class Cases
             {
                 var heads = qkvOut.reshape(N, L, 3, H, D / H).permute(2, 0, 3, 1, 4);
                 return nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);
+            });
+            Add("qkv_split_explicit", 2 * Flop(N * H * L, D / H, L), () =>   // Attention's bfloat16 path
+            {
+                var heads = qkvOut.reshape(N, L, 3, H, D / H).permute(2, 0, 3, 1, 4);
+                var scores = (heads[0] * (1.0 / Math.Sqrt(D / H))).matmul(heads[1].transpose(-2, -1));
+                return scores.softmax(-1).matmul(heads[2]);
             });
             Add("merge_heads", 0, () => attended.transpose(1, 2).reshape(N, L, D));
             Add("proj_linear", Flop(N * L, D, D), () => nn.functional.linear(x, wProj, bProj));

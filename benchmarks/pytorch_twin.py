@@ -177,18 +177,26 @@ def median(values):
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
+def minor_faults():
+    """Minor page faults of this process so far (fresh pages the kernel mapped and zeroed), as the C# harness reads."""
+    with open("/proc/self/stat") as f:
+        stat = f.read()
+    return int(stat[stat.rindex(")") + 2:].split()[7])
+
+
 def time_runs(label, warmup, iterations, body):
     for i in range(warmup):
         t0 = time.perf_counter()
         body()
         log(f"  {label} warm-up {i + 1}/{warmup}: {time.perf_counter() - t0:.3f} s")
     seconds = []
+    faults_before = minor_faults()
     for i in range(iterations):
         t0 = time.perf_counter()
         body()
         seconds.append(time.perf_counter() - t0)
         log(f"  {label} run {i + 1}/{iterations}: {seconds[-1]:.3f} s")
-    return seconds
+    return seconds, (minor_faults() - faults_before) / max(1, iterations)
 
 
 # ---------------------------------------------------------------------------
@@ -602,7 +610,7 @@ class TemporalRun:
 def measure(name, work, batch, warmup, iterations, body, rss_start, rss_model, rates):
     load_before = load_average()
     cpu_start = cpu_snapshot()
-    seconds = time_runs(name, warmup, iterations, body)
+    seconds, faults = time_runs(name, warmup, iterations, body)
     cpu_end = cpu_snapshot()
     med = median(seconds)
     result = dict(case=name, side=f"PyTorch {torch.__version__}", work=work, batch=batch, warmup=warmup,
@@ -611,7 +619,8 @@ def measure(name, work, batch, warmup, iterations, body, rss_start, rss_model, r
                   peak_rss_mib=peak_rss_mib(), threads=torch.get_num_threads(),
                   interop_threads=torch.get_num_interop_threads(), own_cores=own_cores(cpu_start, cpu_end),
                   foreign_cores=foreign_cores(cpu_start, cpu_end), load_average_before=load_before,
-                  load_average_after=load_average(), memory_trace=None, extra=None)
+                  load_average_after=load_average(), memory_trace=None, extra=None,
+                  minor_faults_per_iteration=faults)
     result.update(rates(med))
     return result
 

@@ -9,7 +9,8 @@ On a machine other sessions share, two programs measured minutes apart see diffe
 figures mixes the code with the weather. Here every round runs each case once on each side, back to back, in a fresh
 process each (so peak RSS belongs to that case), alternating which side goes first; a ratio is taken within a round
 (same minute, same load) and the median over rounds is reported, with every run's load average and the cores other
-processes used while it ran (`foreign_cores`). The targets of issue 14 are checked at the end.
+processes used while it ran (`foreign_cores`). Before each case it waits (up to --max-wait-minutes) for the other
+processes to go quiet. The targets of issue 14 are checked at the end.
 
 Results: benchmarks/results/side_by_side.json (every run), and the Markdown tables on stdout (for RESULTS.md).
 """
@@ -64,6 +65,31 @@ def cpu_description():
     return model, [f for f in wanted if f in flags]
 
 
+def busy_cores(seconds=5.0):
+    """Cores the machine kept busy over a short sample (nothing of ours runs meanwhile, so all of it is others')."""
+    def sample():
+        with open("/proc/stat") as f:
+            cpu = [int(v) for v in f.readline().split()[1:]]
+        busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7]
+        return busy, busy + cpu[3] + cpu[4]
+    b0, t0 = sample()
+    time.sleep(seconds)
+    b1, t1 = sample()
+    return os.cpu_count() * (b1 - b0) / max(1, t1 - t0)
+
+
+def wait_for_quiet(max_minutes, threshold=0.25):
+    """Waits (sampling 5 s, then 30 s pauses) until other processes use less than `threshold` cores, at most
+    `max_minutes`; returns the cores others used in the last sample."""
+    deadline = time.time() + max_minutes * 60
+    while True:
+        busy = busy_cores()
+        if busy < threshold or time.time() >= deadline:
+            log(f"  {'quiet' if busy < threshold else 'still busy, measuring anyway'}: others use {busy:.2f} cores (load {load_average()})")
+            return busy
+        time.sleep(30)
+
+
 def run_child(command, name):
     """Runs one case in a fresh process; returns its RESULT object."""
     log(f"  {name}: {' '.join(os.path.basename(c) for c in command[:3])} … (load {load_average()})")
@@ -91,6 +117,8 @@ def main():
     parser.add_argument("--cases", nargs="+", choices=list(PAIRS), help="these cases instead of the group's")
     parser.add_argument("--warmup", type=int, help="override every case's warm-up runs (both sides)")
     parser.add_argument("--iterations", type=int, help="override every case's timed runs (both sides)")
+    parser.add_argument("--max-wait-minutes", type=float, default=10,
+                        help="before each case, wait at most this long for other processes to use < 0.25 cores (0: no wait)")
     parser.add_argument("--out", default=os.path.join(HERE, "results", "side_by_side.json"))
     args = parser.parse_args()
     if not os.path.exists(OURS):
@@ -108,7 +136,8 @@ def main():
             commands += [("PyTorch", twin, [sys.executable, TWIN, "case", twin, *counts]) for twin in PAIRS[case]]
             if r % 2 == 0:
                 commands.reverse()   # alternate who goes first
-            entry = {"round": r, "case": case, "ours": None, "twin": {}}
+            entry = {"round": r, "case": case, "ours": None, "twin": {},
+                     "others_cores_before": wait_for_quiet(args.max_wait_minutes) if args.max_wait_minutes > 0 else None}
             for side, name, command in commands:
                 result = run_child(command, f"{side} {name}")
                 if side == "AffectMae":
@@ -165,14 +194,16 @@ def report(runs, cases, model, flags):
         print(f"| {case} ({unit}) | {fmt(median(ours))} | {fmt(median([rate(t) for _, t in twins]))} "
               f"({', '.join(variants)}) | {fmt(median(ratios))}× | {loads} |")
 
-    print("\n| peak RSS (MiB) | AffectMae | PyTorch 1.13 | AffectMae / PyTorch |")
-    print("| --- | ---: | ---: | ---: |")
+    print("\n| peak RSS (MiB) | AffectMae | PyTorch 1.13 | AffectMae / PyTorch | minor page faults a run (ours / twin) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for case in cases:
         entries = by.get(case, [])
         ours = [e["ours"]["peak_rss_mib"] for e in entries]
         twin = [best_twin(e)[1]["peak_rss_mib"] for e in entries]
+        faults = (median([e["ours"].get("minor_faults_per_iteration") for e in entries]),
+                  median([best_twin(e)[1].get("minor_faults_per_iteration") for e in entries]))
         print(f"| {case} | {fmt(median(ours), 0)} | {fmt(median(twin), 0)} | "
-              f"{fmt(median([o / t for o, t in zip(ours, twin)]))} |")
+              f"{fmt(median([o / t for o, t in zip(ours, twin)]))} | {fmt(faults[0], 0)} / {fmt(faults[1], 0)} |")
 
     # targets of issue 14, each a median of within-round ratios
     def within(case_a, case_b, fa, fb):

@@ -164,7 +164,7 @@ internal static partial class Cases
     }
 
     /// <summary>
-    /// Where a ViT-B/16 block's time goes at batch 8 (197 tokens, width 768), in float32 and in bfloat16: each step of
+    /// Where a ViT-B/16 block's time goes at batch 8 (or --memory-batch; 197 tokens, width 768), in float32 and in bfloat16: each step of
     /// Block.forward alone (the same libtorch calls, on weights of the same shapes), median milliseconds of interleaved
     /// runs, and GFLOP/s for the matrix products. Attention both ways: libtorch's fused scaled_dot_product_attention
     /// and the three calls <c>Attention</c> uses in bfloat16. Also the patch embedding and the whole block module.
@@ -173,7 +173,7 @@ internal static partial class Cases
     {
         int iterations = settings.Iterations ?? 15;
         double rssStart = ProcessMemory.ResidentMiB();
-        const long N = 8, L = 197, D = 768, H = 12;
+        long N = settings.MemoryBatch, L = 197, D = 768, H = 12;   // batch: --memory-batch (default 8)
         var steps = new List<(string Name, double Gflop, Action Body)>();
         var keep = new List<IDisposable>();
         foreach (var type in new[] { ScalarType.Float32, ScalarType.BFloat16 })
@@ -200,6 +200,8 @@ internal static partial class Cases
                 using var scope = NewDisposeScope();
                 body();
             }));
+            var a2048 = T(randn(2048, 2048)); var b2048 = T(randn(2048, 2048));
+            Add("mm_2048", Flop(2048, 2048, 2048), () => mm(a2048, b2048));    // the blas case, as the yardstick
             Add("patch_embed_conv", Flop(N * 196, 3 * 256, D), () => nn.functional.conv2d(images, wPatch, bPatch, strides: [16, 16]));
             Add("layer_norm", 0, () => nn.functional.layer_norm(x, [D], lnWeight, lnBias, 1e-6));
             Add("qkv_linear", Flop(N * L, D, 3 * D), () => nn.functional.linear(x, wQkv, bQkv));

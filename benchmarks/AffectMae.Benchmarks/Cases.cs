@@ -172,7 +172,7 @@ internal static partial class Cases
         iterations = settings.Iterations ?? iterations;
         string loadBefore = LoadAverage.Read();
         var cpuStart = CpuSnapshot.Take();
-        var seconds = Timing.Run(name, warmup, iterations, body);
+        var seconds = Timing.Run(name, warmup, iterations, body, out double minorFaults);
         var cpuEnd = CpuSnapshot.Take();
         double median = Timing.Median(seconds);
         var (imagesPerSecond, gflops, ms) = rates(median);
@@ -194,6 +194,7 @@ internal static partial class Cases
             ForeignCores = cpuEnd.ForeignCoresSince(cpuStart),
             LoadAverageBefore = loadBefore,
             LoadAverageAfter = LoadAverage.Read(),
+            MinorFaultsPerIteration = minorFaults,
         };
     }
 

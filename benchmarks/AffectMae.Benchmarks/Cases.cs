@@ -1,6 +1,7 @@
 // The benchmark cases: the library's real modules doing the work of the three stages, sized as in the paper.
 // pytorch_twin.py builds the same architectures in PyTorch and times the same work. The memory cases are in
 // Cases.Memory.cs, the profiles and other diagnostics in Cases.Diagnostics.cs.
+using AffectMae.Metrics;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
@@ -66,11 +67,14 @@ internal static partial class Cases
             "blas" => Blas(ScalarType.Float32, settings),
             "blas-bf16" => Blas(ScalarType.BFloat16, settings),
             "precision-accuracy" => PrecisionAccuracy(settings),
+            "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
+            "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
+            "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
             "profile-extract" => ProfileExtract(settings),
             "profile-temporal" => ProfileTemporal(settings),
             "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
             "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, video-decode, video-faces-k1, video-faces-k5, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 
@@ -251,8 +255,8 @@ internal static partial class Cases
             var va = new float[frames * 2];
             for (int i = 0; i < va.Length; i++) va[i] = (float)(random.NextDouble() * 2 - 1);
             var expression = new int[frames];
-            for (int i = 0; i < frames; i++) expression[i] = random.Next(TaskHeads.ExpressionCount);
-            var actionUnits = new int[frames * LabelCodes.ActionUnitCount];
+            for (int i = 0; i < frames; i++) expression[i] = random.Next(AffectLabels.ExpressionClassCount);
+            var actionUnits = new int[frames * AffectLabels.ActionUnitCount];
             for (int i = 0; i < actionUnits.Length; i++) actionUnits[i] = random.Next(2);
             var video = new VideoFeatures("benchmark", features, Dim, va, expression, actionUnits);
             var dataset = new FeatureWindowDataset([video], new VideoSegmenter(Length, Length));

@@ -35,5 +35,11 @@ public static class CliApplication
     /// <returns>The exit code, see <see cref="ExitCodes"/>.</returns>
     public static Task<int> RunAsync(
         IReadOnlyList<string> args, IAnsiConsole console, InvocationConfiguration? invocation = null, CancellationToken cancellationToken = default)
-        => CreateRootCommand(console).Parse(args).InvokeAsync(invocation, cancellationToken);
+        => CreateRootCommand(console).Parse(args).InvokeAsync(invocation ?? new InvocationConfiguration { ProcessTerminationTimeout = CancellationGrace }, cancellationToken);
+
+    /// <summary>
+    /// How long Ctrl+C (or SIGTERM) waits for a verb to stop: a training stage finishes its step and saves its
+    /// checkpoint first, which can take a while on a large model (System.CommandLine's own default is 2 seconds).
+    /// </summary>
+    public static TimeSpan CancellationGrace { get; } = TimeSpan.FromMinutes(5);
 }

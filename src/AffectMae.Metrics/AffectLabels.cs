@@ -4,6 +4,9 @@ namespace AffectMae.Metrics;
 /// <summary>The fixed ABAW label sets and the markers that flag an unlabelled frame.</summary>
 public static class AffectLabels
 {
+    /// <summary>Values a frame of the valence/arousal task (2): valence, then arousal.</summary>
+    public const int ValenceArousalCount = 2;
+
     /// <summary>Number of expression classes (8): Neutral … Other, see <see cref="ExpressionClass"/>.</summary>
     public const int ExpressionClassCount = 8;
 
@@ -12,7 +15,7 @@ public static class AffectLabels
 
     /// <summary>The value (−5) written for an unlabelled frame in a valence/arousal file.</summary>
     /// <remarks>Any value below −1 is treated as unlabelled, see <see cref="IsUnlabelledValenceArousal"/>.</remarks>
-    public const double UnlabelledValenceArousal = -5.0;
+    public const float UnlabelledValenceArousal = -5f;
 
     /// <summary>The class index (−1) written for an unlabelled frame in an expression file.</summary>
     public const int UnlabelledExpression = -1;

@@ -13,9 +13,9 @@ public sealed class SmallDataSet : IDisposable
         Summary = SyntheticDataset.Generate(folder.Sub("seed7"), Options);
     }
 
-    public static SyntheticOptions Options { get; } = new() { Videos = 4, MinFrames = 40, MaxFrames = 48, Size = 32, Seed = 7 };
+    internal static SyntheticOptions Options { get; } = new() { Videos = 4, MinFrames = 40, MaxFrames = 48, Size = 32, Seed = 7 };
 
-    public SyntheticSummary Summary { get; }
+    internal SyntheticSummary Summary { get; }
 
     public string Root => Summary.Root;
 

@@ -46,7 +46,7 @@ public sealed class SyntheticDatasetTests(SmallDataSet data) : IClassFixture<Sma
         string other = data.NewFolder("seed8");
         var summary = SyntheticDataset.Generate(other, SmallDataSet.Options with { Seed = 8 });
         var video = summary.Videos[1];
-        var read = new AbawLayout(other).ReadAnnotation(AbawTask.ValenceArousal, video.Split, video.Name);
+        var read = new AbawLayout(other).ReadAnnotation(AffectTask.ValenceArousal, video.Split, video.Name);
         read.Should().Be(video.ValenceArousal);
         read.Should().NotBe(data.Summary.Videos[1].ValenceArousal);
         Frame(other, video.Name, 17).Should().NotEqual(Frame(data.Root, video.Name, 17));
@@ -56,11 +56,11 @@ public sealed class SyntheticDatasetTests(SmallDataSet data) : IClassFixture<Sma
     public void Every_task_reads_back_with_the_planned_split_frame_counts_and_labels()
     {
         var layout = new AbawLayout(data.Root);
-        layout.AvailableTasks.Should().Equal(AbawTask.ValenceArousal, AbawTask.Expression, AbawTask.ActionUnits);
+        layout.AvailableTasks.Should().Equal(AffectTask.ValenceArousal, AffectTask.Expression, AffectTask.ActionUnits);
         var planned = data.Summary.Videos;
         var expectedTrain = planned.Where(v => v.Split == AbawSplit.Train).Select(v => v.Name).Order(StringComparer.Ordinal).ToList();
         var expectedValidation = planned.Where(v => v.Split == AbawSplit.Validation).Select(v => v.Name).Order(StringComparer.Ordinal).ToList();
-        foreach (var task in Enum.GetValues<AbawTask>())
+        foreach (var task in AffectTasks.Each)
         {
             var split = layout.OfficialSplit(task);
             split.Train.Should().Equal(expectedTrain);
@@ -101,14 +101,14 @@ public sealed class SyntheticDatasetTests(SmallDataSet data) : IClassFixture<Sma
     {
         var layout = new AbawLayout(data.Root);
         var video = data.Summary.Videos[0];
-        var va = (ValenceArousalAnnotation)layout.ReadAnnotation(AbawTask.ValenceArousal, video.Split, video.Name);
-        var expression = (ExpressionAnnotation)layout.ReadAnnotation(AbawTask.Expression, video.Split, video.Name);
-        var actionUnits = (ActionUnitAnnotation)layout.ReadAnnotation(AbawTask.ActionUnits, video.Split, video.Name);
-        va.Values.Should().Contain((float)AffectLabels.UnlabelledValenceArousal);
+        var va = (ValenceArousalAnnotation)layout.ReadAnnotation(AffectTask.ValenceArousal, video.Split, video.Name);
+        var expression = (ExpressionAnnotation)layout.ReadAnnotation(AffectTask.Expression, video.Split, video.Name);
+        var actionUnits = (ActionUnitAnnotation)layout.ReadAnnotation(AffectTask.ActionUnits, video.Split, video.Name);
+        va.Values.Should().Contain(AffectLabels.UnlabelledValenceArousal);
         va.LabelledFrameCount.Should().BeLessThan(va.FrameCount);
         expression.Labels.Should().Contain(AffectLabels.UnlabelledExpression);
         actionUnits.LabelledFrameCount.Should().BeLessThan(actionUnits.FrameCount);
-        string vaText = File.ReadAllText(layout.AnnotationPath(AbawTask.ValenceArousal, video.Split, video.Name));
+        string vaText = File.ReadAllText(layout.AnnotationPath(AffectTask.ValenceArousal, video.Split, video.Name));
         vaText.Should().Contain("\n-5,-5\n");
     }
 

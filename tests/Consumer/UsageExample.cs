@@ -1,21 +1,17 @@
-using AffectMae.Metrics;
-using AffectMae.Models.Temporal;
-using static TorchSharp.torch;
+using AffectMae.Models.Pipeline;
 
 public static class UsageExample
 {
-    public static (long[] ValenceArousalShape, double Ccc) Run()
+    public static VideoAffect Run(string encoderBundle, string temporalBundle, string framesFolder, string csvPath)
     {
-        // A temporal model over per-frame features: TCN → Transformer → per-frame heads.
-        using var model = new AffectSequenceModel(AffectSequenceModelOptions.Tiny16D24);
-        model.eval();
+        // A trained frame encoder and temporal model: each bundle folder holds its weights and the settings that
+        // rebuild it (model.json), so nothing else needs to be known. Pass a Device to run on a GPU.
+        using var recognizer = AffectRecognizer.Load(encoderBundle, temporalBundle);
 
-        using var features = randn(2, 10, 16);           // [windows, frames, feature dim]
-        using var valid = ones(2, 10, dtype: @bool);      // no padded frames
-        using var predictions = model.call(features, valid);
-
-        // Metrics take plain arrays: concordance of two short series.
-        double ccc = Ccc.Compute([1.0, 2, 3], [2.0, 3, 4]);
-        return (predictions.ValenceArousal!.shape, ccc);
+        // Every frame of a folder of face crops (00001.jpg, 00002.jpg, …): valence, arousal, the 8 expression
+        // probabilities and the 12 action units, one row a frame, written as CSV with a named header.
+        var video = recognizer.PredictFolder(framesFolder);
+        AffectCsv.Write(csvPath, video.Frames);
+        return video;
     }
 }

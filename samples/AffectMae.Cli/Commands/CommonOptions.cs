@@ -1,22 +1,31 @@
-// Options every pipeline verb shares: where the data and the outputs are, the seed, and the device.
+// Options every pipeline verb shares: where the data and the run are, the recipe, the seed and the device; and the
+// way a verb runs: on a worker thread so that Ctrl+C reaches it, with the failures a user can act on as messages.
 using System.CommandLine;
-using AffectMae.Cli.Pipeline;
+using AffectMae.Models.Pipeline;
 using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace AffectMae.Cli.Commands;
 
-/// <summary>The data folder, work folder, seed and device options, and turning them into pipeline objects.</summary>
-public sealed class CommonOptions
+/// <summary>What a pipeline verb works with, resolved from the command line.</summary>
+/// <param name="Pipeline">The stages of the recipe in the run folder, on the device.</param>
+/// <param name="DataRoot">The ABAW-layout data folder.</param>
+internal sealed record VerbContext(AffectMaePipeline Pipeline, string DataRoot);
+
+/// <summary>The data folder, run folder, recipe, seed and device options, and turning them into a pipeline.</summary>
+internal sealed class CommonOptions
 {
     /// <summary>An ABAW-layout folder (generated when empty, for <c>demo</c>).</summary>
     public Option<DirectoryInfo> Data { get; } = new("--data", "-d") { Description = "ABAW-layout data folder (cropped_aligned + annotation folders).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("affectmae-demo", "data")) };
 
-    /// <summary>Where weights, features, checkpoints, plots and predictions go.</summary>
-    public Option<DirectoryInfo> Work { get; } = new("--work", "-w") { Description = "Working folder for weights, features, checkpoints, plots and predictions.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("affectmae-demo", "work")) };
+    /// <summary>Where checkpoints, features, model bundles, plots and predictions go.</summary>
+    public Option<DirectoryInfo> Work { get; } = new("--work", "-w") { Description = "Run folder for checkpoints, features, model bundles, plots and predictions.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("affectmae-demo", "work")) };
 
-    /// <summary>The seed of every stage.</summary>
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed of every stage; the same seed gives the same numbers.", DefaultValueFactory = _ => 0 };
+    /// <summary>A preset name or a recipe JSON file.</summary>
+    public Option<string> Recipe { get; } = new("--recipe", "-r") { Description = $"The settings of the run: a preset ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or a recipe JSON file.", DefaultValueFactory = _ => "demo" };
+
+    /// <summary>The seed of every stage, replacing the recipe's.</summary>
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Seed of every stage (default: the recipe's); the same seed gives the same numbers." };
 
     /// <summary>cpu or cuda.</summary>
     public Option<string> Device { get; } = new("--device") { Description = "cpu, or cuda (needs the TorchSharp CUDA backend).", DefaultValueFactory = _ => "cpu" };
@@ -25,25 +34,57 @@ public sealed class CommonOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.Options.Add(Data);
-        command.Options.Add(Work);
-        command.Options.Add(Seed);
-        command.Options.Add(Device);
+        foreach (var option in new Option[] { Data, Work, Recipe, Seed, Device }) command.Options.Add(option);
     }
 
-    /// <summary>The device named on the command line, or an error message.</summary>
-    public static (Device? Device, string? Error) ParseDevice(string name) => name.ToLowerInvariant() switch
+    /// <summary>The recipe named on the command line: a preset, or a JSON file; with <c>--seed</c> applied.</summary>
+    /// <exception cref="ArgumentException">No preset has that name and no file exists there.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid recipe; the message names the setting.</exception>
+    public AffectMaeRecipe ResolveRecipe(ParseResult parse)
     {
-        "cpu" => (CPU, null),
-        "cuda" when cuda.is_available() => (CUDA, null),
-        "cuda" => (null, "--device cuda: no CUDA device is available (reference TorchSharp-cuda-windows or -cuda-linux and check the driver)."),
-        _ => (null, $"--device {name}: use cpu or cuda."),
+        ArgumentNullException.ThrowIfNull(parse);
+        string name = parse.GetValue(Recipe)!;
+        var recipe = AffectMaeRecipe.PresetNames.Contains(name.ToLowerInvariant()) ? AffectMaeRecipe.Preset(name)
+            : File.Exists(name) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? AffectMaeRecipe.Load(name)
+            : throw new ArgumentException($"--recipe {name}: use a preset ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or a recipe JSON file.");
+        return parse.GetValue(Seed) is { } seed ? recipe.WithSeed(seed) : recipe;
+    }
+
+    /// <summary>The device named on the command line.</summary>
+    /// <exception cref="ArgumentException">The name is unknown or CUDA is not available; the message says what to do.</exception>
+    public static Device ParseDevice(string name) => name.ToLowerInvariant() switch
+    {
+        "cpu" => CPU,
+        "cuda" when cuda.is_available() => CUDA,
+        "cuda" => throw new ArgumentException("--device cuda: no CUDA device is available (reference TorchSharp-cuda-windows or -cuda-linux and check the driver)."),
+        _ => throw new ArgumentException($"--device {name}: use cpu or cuda."),
     };
 
+    /// <summary>The pipeline for a parsed command line.</summary>
+    public VerbContext Resolve(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var device = ParseDevice(parse.GetValue(Device)!);
+        var pipeline = new AffectMaePipeline(ResolveRecipe(parse), new RunFolder(parse.GetValue(Work)!.FullName), device);
+        return new VerbContext(pipeline, parse.GetValue(Data)!.FullName);
+    }
+
     /// <summary>
-    /// Runs a pipeline verb, turning the failures a user can act on into messages and exit codes: a missing folder or
-    /// file (3), a corrupt checkpoint or data file (3), a cancellation (130).
+    /// Gives a verb its action: the body runs on a worker thread, so Ctrl+C cancels its token while it runs; a
+    /// cancelled training stage saves its checkpoint first. Failures a user can act on become messages and exit codes:
+    /// a bad argument (1), a missing or damaged file or folder, or a run made with another recipe (3), a cancellation (130).
     /// </summary>
+    public static void SetAction(Command command, IAnsiConsole console, Action<ParseResult, CancellationToken> body)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.SetAction((parse, cancellationToken) => Task.Run(() => Guard(console, () =>
+        {
+            body(parse, cancellationToken);
+            return ExitCodes.Success;
+        }), CancellationToken.None));
+    }
+
+    /// <summary>Runs a verb body, turning the failures a user can act on into messages and exit codes.</summary>
     public static int Guard(IAnsiConsole console, Func<int> run)
     {
         ArgumentNullException.ThrowIfNull(console);
@@ -54,27 +95,18 @@ public sealed class CommonOptions
         }
         catch (OperationCanceledException)
         {
-            console.MarkupLine("[yellow]Cancelled.[/] Checkpoints are kept; run the same command again to resume.");
+            console.MarkupLine("[yellow]Cancelled;[/] run again to resume (checkpoints are kept).");
             return ExitCodes.Cancelled;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
+        catch (ArgumentException e)
+        {
+            console.MarkupLine($"[red]Error:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException or InvalidOperationException)
         {
             console.MarkupLine($"[red]Error:[/] {Markup.Escape(e.Message)}");
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary>The pipeline objects for a parsed command line, or an exit code when the device is not usable.</summary>
-    public (PipelineSettings Settings, Workspace Workspace, string DataRoot, Device? Device)? Resolve(ParseResult parse, IAnsiConsole console)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(console);
-        var (device, error) = ParseDevice(parse.GetValue(Device)!);
-        if (error is not null)
-        {
-            console.MarkupLine($"[red]Error:[/] {Markup.Escape(error)}");
-            return null;
-        }
-        return (PipelineSettings.Demo(parse.GetValue(Seed)), new Workspace(parse.GetValue(Work)!.FullName), parse.GetValue(Data)!.FullName, device);
     }
 }

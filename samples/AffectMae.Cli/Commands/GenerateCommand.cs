@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace AffectMae.Cli.Commands;
 
 /// <summary>The <c>generate</c> verb.</summary>
-public static class GenerateCommand
+internal static class GenerateCommand
 {
     /// <summary>Creates the verb.</summary>
     /// <param name="console">Where progress and results are written.</param>

@@ -1,123 +1,168 @@
-// The single-stage verbs: pretrain, finetune, extract, train, evaluate, predict. Each runs one step of the demo
-// pipeline on --data / --work, resuming from checkpoints, so a real ABAW folder can be processed stage by stage.
+// The single-stage verbs: pretrain, finetune, extract, train, evaluate, predict. Each calls one stage of the
+// library's AffectMaePipeline on --data / --work with --recipe, resuming from checkpoints, so a real ABAW folder can be
+// processed stage by stage; this file only parses, prints and plots.
 using System.CommandLine;
-using AffectMae.Cli.Pipeline;
+using AffectMae.Cli.Reporting;
+using AffectMae.Core.IO;
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
+using AffectMae.Models.Pipeline;
+using AffectMae.Models.Training;
 using Spectre.Console;
 
 namespace AffectMae.Cli.Commands;
 
 /// <summary>Factories of the single-stage verbs.</summary>
-public static class StageCommands
+internal static class StageCommands
 {
     /// <summary><c>pretrain</c>: MAE pre-training on the training videos' frames.</summary>
     public static Command Pretrain(IAnsiConsole console) => Verb(console, "pretrain", "Pre-train the MAE ViT on frames of the training videos.", (run, _, ct) =>
     {
-        var data = new FrameSet(run.DataRoot);
-        var reporter = new TrainingReporter(PretrainStep.Steps(data, run.Settings));
-        var result = ConsoleStage.Run(console, "MAE pre-training", reporter, () => PretrainStep.Run(data, run.Workspace, run.Settings, reporter, run.Device, ct));
+        var data = new AbawDataset(run.DataRoot);
+        var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.PretrainCheckpoints, run.Pipeline.Recipe.Optimization.Pretraining.Epochs);
+        var result = ConsoleStage.Run(console, "MAE pre-training", reporter, () => run.Pipeline.Pretrain(data, reporter, ct));
         Report(console, result);
-        console.MarkupLine($"wrote [bold]{Markup.Escape(Plots.TrainingCurve(run.Workspace.Plots, "MAE pre-training", reporter.Losses))}[/]");
+        Wrote(console, Plots.TrainingCurve(run.Pipeline.Run.Plots, "MAE pre-training", reporter.Losses));
     });
 
     /// <summary><c>finetune</c>: expression fine-tuning of the pre-trained encoder.</summary>
     public static Command Finetune(IAnsiConsole console) => Verb(console, "finetune", "Fine-tune the pre-trained encoder on the 8 expressions.", (run, _, ct) =>
     {
-        var data = new FrameSet(run.DataRoot);
-        var reporter = new TrainingReporter(FinetuneStep.Steps(data, run.Settings));
-        var result = ConsoleStage.Run(console, "Expression fine-tuning", reporter, () => FinetuneStep.Run(data, run.Workspace, run.Settings, reporter, run.Device, ct));
-        Report(console, result);
+        var data = new AbawDataset(run.DataRoot);
+        var reporter = new TrainingReporter();
+        Resuming(console, run.Pipeline.Run.FineTuneCheckpoints, run.Pipeline.Recipe.Optimization.FineTuning.Epochs);
+        Report(console, ConsoleStage.Run(console, "Expression fine-tuning", reporter, () => run.Pipeline.FineTune(data, reporter, ct)));
     });
 
     /// <summary><c>extract</c>: per-frame features of every video, cached and resumable; <c>--shard i/N</c> splits the work.</summary>
     public static Command Extract(IAnsiConsole console)
     {
-        var shard = new Option<string>("--shard") { Description = "Process shard i of N (0-based), e.g. 0/4, to split the videos over machines.", DefaultValueFactory = _ => "0/1" };
-        var encoder = new Option<string>("--encoder") { Description = "finetuned (the paper's features) or pretrained (the no-fine-tuning ablation).", DefaultValueFactory = _ => ExtractStep.FineTuned };
-        encoder.AcceptOnlyFromAmong(ExtractStep.FineTuned, ExtractStep.Pretrained);
-        return Verb(console, "extract", "Extract and cache one feature matrix a video.", (run, parse, ct) =>
+        var shard = new Option<string>("--shard") { Description = "Process shard i of N (0-based), e.g. 0/4, to split the videos over machines; shards may overlap (a video claimed by one process is left to it).", DefaultValueFactory = _ => "0/1" };
+        var encoder = EncoderOption();
+        var badFrames = BadFramesOption("take the feature of the nearest frame, as frames without an image do");
+        var defaults = new FeatureExtractionOptions();
+        var maxFilled = new Option<double>("--max-filled") { Description = "Refuse a video when more than this share of its annotated frames has no readable image (their features would be copies).", DefaultValueFactory = _ => defaults.MaxFilledFraction };
+        return Verb(console, "extract", "Extract and cache one feature matrix a video; stale or damaged cache entries are extracted again.", (run, parse, ct) =>
         {
-            var data = new FrameSet(run.DataRoot);
-            var which = parse.GetValue(encoder)!;
-            var summary = ConsoleStage.Run(console, $"Extracting features ({which})", ExtractStep.Frames(data),
-                p => ExtractStep.Run(data, run.Workspace, run.Settings, which, Shard.Parse(parse.GetValue(shard)!), p, run.Device, ct));
-            console.MarkupLine($"{summary.Extracted} videos extracted, {summary.Skipped} already cached, {summary.MissingFrames} frames without image filled from a neighbour.");
-        }, shard, encoder);
+            var data = new AbawDataset(run.DataRoot);
+            var options = new FeatureExtractionOptions { BadFrames = parse.GetValue(badFrames), MaxFilledFraction = parse.GetValue(maxFilled) };
+            ExtractStage.Report(console, ExtractStage.Run(console, run.Pipeline, data, Encoder(parse.GetValue(encoder)!), Shard.Parse(parse.GetValue(shard)!), options, ct));
+        }, shard, encoder, badFrames, maxFilled);
     }
 
     /// <summary><c>train</c>: the temporal model on cached features.</summary>
     public static Command Train(IAnsiConsole console)
     {
         var variant = VariantOption();
-        return Verb(console, "train", "Train the temporal model (TCN → Transformer → heads) on cached features.", (run, parse, ct) =>
+        return Verb(console, "train", "Train a temporal model on cached features: ours (TCN → Transformer → heads) or, by --variant or the recipe, the authors'.", (run, parse, ct) =>
         {
-            var data = new FrameSet(run.DataRoot);
-            var chosen = Variant(parse.GetValue(variant)!);
-            var reporter = new TrainingReporter(TemporalStep.Steps(data, run.Settings));
-            var (scores, _) = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => TemporalStep.Run(data, run.Workspace, run.Settings, chosen, reporter, run.Device, ct));
-            Scores(console, chosen.Name, TaskScores.From(scores), TaskScores.From(TemporalStep.Baseline(data.Validation)));
+            var data = new AbawDataset(run.DataRoot);
+            var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
+            var reporter = new TrainingReporter();
+            Resuming(console, run.Pipeline.Run.TemporalCheckpoints(chosen), run.Pipeline.Recipe.Optimization.Temporal.Epochs);
+            var result = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => run.Pipeline.TrainTemporal(data, chosen, reporter, ct));
+            Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
+            if (result.Training is { } training)
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", training.History ?? []));
+            foreach (var (task, state) in result.TaskTraining ?? new Dictionary<AffectMae.Core.Data.AffectTask, AffectMae.Models.Training.TrainingState>())
+                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name}, {task})", state.History ?? []));
+            Wrote(console, run.Pipeline.Run.TemporalModel(chosen));
         }, variant);
     }
 
-    /// <summary><c>evaluate</c>: scores a trained temporal model on the validation videos and writes its predictions.</summary>
+    /// <summary><c>evaluate</c>: scores a trained temporal model (its bundle) on the validation videos and writes its predictions; never trains.</summary>
     public static Command Evaluate(IAnsiConsole console)
     {
         var variant = VariantOption();
-        return Verb(console, "evaluate", "Score a trained temporal model on the validation videos (P_VA, P_EXPR, P_AU).", (run, parse, ct) =>
+        var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle to score (default: the run folder's model of --variant); it reads the features of the variant's encoder." };
+        return Verb(console, "evaluate", "Score a trained temporal model on the validation videos (P_VA, P_EXPR, P_AU); reads only.", (run, parse, ct) =>
         {
-            var chosen = Variant(parse.GetValue(variant)!);
-            if (!File.Exists(Path.Combine(run.Workspace.Temporal(chosen.Name), "best", "model.safetensors")))
-                throw new FileNotFoundException($"No trained model in {run.Workspace.Temporal(chosen.Name)}; run `train --variant {chosen.Name}` first.");
-            var data = new FrameSet(run.DataRoot);
-            var (scores, predictions) = TemporalStep.Run(data, run.Workspace, run.Settings, chosen, new TrainingReporter(0), run.Device, ct);
-            Scores(console, chosen.Name, TaskScores.From(scores), TaskScores.From(TemporalStep.Baseline(data.Validation)));
-            foreach (var file in PredictionFiles.Write(run.Workspace.Predictions, predictions))
-                console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
-        }, variant);
+            var data = new AbawDataset(run.DataRoot);
+            var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
+            var result = run.Pipeline.Evaluate(data, chosen, parse.GetValue(temporal)?.FullName, ct);
+            Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
+            foreach (var file in AbawSubmission.Write(run.Pipeline.Run.Predictions, result.Predictions))
+                Wrote(console, file);
+        }, variant, temporal);
     }
 
-    /// <summary><c>predict</c>: per-frame predictions for a folder of frames.</summary>
+    /// <summary><c>predict</c>: per-frame predictions for a folder of one video's face frames, from model bundles.</summary>
     public static Command Predict(IAnsiConsole console)
     {
-        var frames = new Option<DirectoryInfo>("--frames") { Description = "Folder of one video's face frames (.jpg/.png, in name order).", Required = true };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where va.txt, expr.txt and au.txt go.", Required = true };
-        return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, _) =>
+        var frames = new Option<DirectoryInfo>("--frames") { Description = "Folder of one video's face frames; frames are numbered by their file names (00001.jpg, 2.png, …).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where <video>.csv and the ABAW files va.txt, expr.txt, au.txt go.", Required = true };
+        var encoder = new Option<DirectoryInfo?>("--encoder-model") { Description = "Encoder bundle (default: the run folder's fine-tuned encoder)." };
+        var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle (default: the run folder's model of --variant)." };
+        var gaps = new Option<FrameGapPolicy>("--gaps") { Description = "Frame numbers without an image: Mark (rows without a face) or Refuse.", DefaultValueFactory = _ => FrameGapPolicy.Mark };
+        var badFrames = BadFramesOption("become rows without a face");
+        var variant = VariantOption();
+        return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
         {
-            foreach (var file in PredictStep.Run(parse.GetValue(frames)!.FullName, parse.GetValue(output)!.FullName, run.Workspace, run.Settings, TemporalVariant.Full, run.Device))
-                console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
-        }, frames, output);
+            var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
+            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames) };
+            using var recognizer = AffectRecognizer.Load(
+                parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
+                parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);
+            var video = recognizer.PredictFolder(parse.GetValue(frames)!.FullName, ct);
+            if (video.MissingFrames.Count > 0)
+                console.MarkupLine($"[yellow]{video.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", video.MissingFrames.Take(10)))}{(video.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
+            foreach (var bad in video.BadFrames.Take(10))
+                console.MarkupLine($"[yellow]frame {bad.Index} cannot be decoded[/] ({Markup.Escape(PrintableText.Escape(bad.Reason))}); its row has face_found 0.");
+            if (video.BadFrames.Count > 10)
+                console.MarkupLine($"[yellow]… and {video.BadFrames.Count - 10} more frames that cannot be decoded[/] ({Markup.Escape(string.Join(", ", video.BadFrames.Skip(10).Select(b => b.Index)))}).");
+            string folder = parse.GetValue(output)!.FullName;
+            string csv = Path.Combine(folder, video.Video + ".csv");
+            AffectCsv.Write(csv, video.Frames);
+            Wrote(console, csv);
+            if (video.Frames[0].Frame == 1)
+                foreach (var file in AbawSubmission.Write(folder, [video])) Wrote(console, file);
+        }, frames, output, encoder, temporal, gaps, badFrames, variant);
     }
 
     private static Option<string> VariantOption()
     {
-        var option = new Option<string>("--variant") { Description = "Which model: full, frame-only, no-finetuning, no-tcn, no-transformer.", DefaultValueFactory = _ => TemporalVariant.Full.Name };
-        option.AcceptOnlyFromAmong([.. TemporalVariant.Ablations.Append(TemporalVariant.FrameOnly).Select(v => v.Name)]);
+        var option = new Option<string>("--variant") { Description = $"Which model: {string.Join(", ", TemporalVariant.All.Select(v => v.Name))}.", DefaultValueFactory = _ => TemporalVariant.Full.Name };
+        option.AcceptOnlyFromAmong([.. TemporalVariant.All.Select(v => v.Name)]);
         return option;
     }
 
-    private static TemporalVariant Variant(string name) => TemporalVariant.Ablations.Append(TemporalVariant.FrameOnly).Single(v => v.Name == name);
+    private static Option<BadFramePolicy> BadFramesOption(string skipped) =>
+        new("--bad-frames") { Description = $"Frame files that cannot be decoded (empty, truncated, not an image): Fail (naming the file) or Skip (they {skipped}, and are listed).", DefaultValueFactory = _ => BadFramePolicy.Fail };
 
-    private static Command Verb(IAnsiConsole console, string name, string description,
-        Action<(PipelineSettings Settings, Workspace Workspace, string DataRoot, TorchSharp.torch.Device? Device), ParseResult, CancellationToken> body, params Option[] options)
+    private static Option<string> EncoderOption()
+    {
+        var option = new Option<string>("--encoder") { Description = "finetuned (the paper's features) or pretrained (the no-fine-tuning ablation).", DefaultValueFactory = _ => "finetuned" };
+        option.AcceptOnlyFromAmong("finetuned", "pretrained");
+        return option;
+    }
+
+    private static EncoderKind Encoder(string name) => name == "pretrained" ? EncoderKind.Pretrained : EncoderKind.FineTuned;
+
+    private static Command Verb(IAnsiConsole console, string name, string description, Action<VerbContext, ParseResult, CancellationToken> body, params Option[] options)
     {
         var common = new CommonOptions();
         var command = new Command(name, description);
         foreach (var option in options) command.Options.Add(option);
         common.AddTo(command);
-        command.SetAction((parse, cancellationToken) =>
-        {
-            if (common.Resolve(parse, console) is not { } run) return Task.FromResult(ExitCodes.UsageError);
-            return Task.FromResult(CommonOptions.Guard(console, () =>
-            {
-                body(run, parse, cancellationToken);
-                return ExitCodes.Success;
-            }));
-        });
+        CommonOptions.SetAction(command, console, (parse, ct) => body(common.Resolve(parse), parse, ct));
         return command;
+    }
+
+    // Says where an interrupted stage goes on from (the stage itself resumes from last/ when it exists).
+    private static void Resuming(IAnsiConsole console, string checkpoints, int epochs)
+    {
+        string last = new CheckpointPolicy { Folder = checkpoints }.Last;
+        if (!TrainingCheckpoint.Exists(last)) return;
+        var state = TrainingCheckpoint.ReadState(last);
+        console.MarkupLine($"Resuming from [bold]{Markup.Escape(last)}[/]: {state.Epoch} of {epochs} epochs done"
+            + (state.StepInEpoch > 0 ? $", {state.StepInEpoch} steps into the next." : "."));
     }
 
     private static void Report(IAnsiConsole console, StageResult result) =>
         console.MarkupLine($"{Markup.Escape(result.Stage)}: {Markup.Escape(result.Metric)} = [bold]{TaskScores.Format(result.Value)}[/] (baseline, {Markup.Escape(result.BaselineName)}: {TaskScores.Format(result.Baseline)})");
+
+    private static void Wrote(IAnsiConsole console, string file) => console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
 
     private static void Scores(IAnsiConsole console, string name, TaskScores ours, TaskScores baseline)
     {

@@ -5,7 +5,7 @@ using AffectMae.Metrics;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Rules from a <see cref="LatentState"/> to expression, emotion intensities, face geometry and action units.</summary>
-public static class AffectRules
+internal static class AffectRules
 {
     /// <summary>Valence at or above which a frame without event is <see cref="ExpressionClass.Happiness"/>.</summary>
     public const float HappinessValence = 0.35f;

@@ -5,7 +5,7 @@
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Draws blinks whose rate rises with arousal and writes them into <see cref="SceneState.EyeClosure"/>.</summary>
-public static class Blinks
+internal static class Blinks
 {
     /// <summary>Mean frames between blinks at arousal 0; the mean is this times exp(−<see cref="ArousalGain"/> · a).</summary>
     public const double MeanInterval = 45;

@@ -11,7 +11,7 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="Fear">Strength of a fear event.</param>
 /// <param name="Surprise">Strength of a surprise event.</param>
 /// <param name="Other">Strength of an "other" event.</param>
-public readonly record struct EmotionIntensities(
+internal readonly record struct EmotionIntensities(
     float Happiness,
     float Anger,
     float Sadness,

@@ -17,7 +17,7 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="MouthOpen">Lips part (AU25 from 0.25) and the jaw drops (AU26 from 0.6).</param>
 /// <param name="EyeOpening">Height of the eye opening (not a scored AU).</param>
 /// <param name="Smirk">One lip corner rises alone (not a scored AU; the mark of "Other").</param>
-public readonly record struct FaceParameters(
+internal readonly record struct FaceParameters(
     float InnerBrowRaise,
     float OuterBrowRaise,
     float BrowLower,

@@ -7,7 +7,7 @@ using SkiaSharp;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Renders <see cref="FaceParameters"/> under a <see cref="SceneState"/> into square RGB frames and JPEG bytes.</summary>
-public sealed class FaceRenderer : IDisposable
+internal sealed class FaceRenderer : IDisposable
 {
     /// <summary>The JPEG quality used when none is given.</summary>
     public const int DefaultJpegQuality = 90;

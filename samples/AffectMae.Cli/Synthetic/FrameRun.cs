@@ -4,7 +4,7 @@ namespace AffectMae.Cli.Synthetic;
 /// <summary>Consecutive frames <c>Start … Start + Length − 1</c> (0-based indices; frame number = index + 1).</summary>
 /// <param name="Start">0-based index of the first frame.</param>
 /// <param name="Length">Number of frames.</param>
-public readonly record struct FrameRun(int Start, int Length)
+internal readonly record struct FrameRun(int Start, int Length)
 {
     /// <summary>0-based index one past the last frame.</summary>
     public int End => Start + Length;

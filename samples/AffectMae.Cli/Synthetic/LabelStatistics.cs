@@ -12,7 +12,7 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="ExpressionCounts">Frames per class, indexed as <see cref="ExpressionClass"/>.</param>
 /// <param name="LabelledActionUnitFrames">Frames with AU labels.</param>
 /// <param name="ActionUnitCounts">Frames where each AU is present, in the order of <see cref="AffectLabels.ActionUnitNames"/>.</param>
-public sealed record LabelStatistics(
+internal sealed record LabelStatistics(
     long TotalFrames,
     long MissingImages,
     int TrainVideos,

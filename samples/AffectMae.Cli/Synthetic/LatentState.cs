@@ -4,7 +4,7 @@
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>A short hidden episode layered on the valence/arousal trajectory.</summary>
-public enum AffectEvent
+internal enum AffectEvent
 {
     /// <summary>No episode: the face follows valence and arousal only.</summary>
     None = 0,
@@ -27,7 +27,7 @@ public enum AffectEvent
 /// <param name="Arousal">Arousal in [−1, 1] (also the VA label).</param>
 /// <param name="Event">The episode in progress, or <see cref="AffectEvent.None"/>.</param>
 /// <param name="EventStrength">Envelope of the episode in [0, 1]; 0 when <paramref name="Event"/> is <see cref="AffectEvent.None"/>.</param>
-public readonly record struct LatentState(float Valence, float Arousal, AffectEvent Event = AffectEvent.None, float EventStrength = 0f)
+internal readonly record struct LatentState(float Valence, float Arousal, AffectEvent Event = AffectEvent.None, float EventStrength = 0f)
 {
     /// <summary>The episode strength if the episode is <paramref name="kind"/>, else 0.</summary>
     /// <param name="kind">The episode kind to ask about.</param>

@@ -7,7 +7,7 @@ using static AffectMae.Cli.Synthetic.SmoothSignal;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Draws the per-frame <see cref="LatentState"/> of a video from a seeded stream.</summary>
-public static class LatentTrajectory
+internal static class LatentTrajectory
 {
     /// <summary>Probability that a gap between events is followed by an event rather than another gap.</summary>
     public const double EventProbability = 0.6;

@@ -8,7 +8,7 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="Width">Width.</param>
 /// <param name="Height">Height.</param>
 /// <param name="IsHand">Skin-coloured rounded shape when true, a dark bar otherwise.</param>
-public readonly record struct Occluder(float X, float Y, float Width, float Height, bool IsHand);
+internal readonly record struct Occluder(float X, float Y, float Width, float Height, bool IsHand);
 
 /// <summary>The nuisance state of one frame.</summary>
 /// <param name="Yaw">Head turn in radians (features shift sideways, the face narrows).</param>
@@ -22,7 +22,7 @@ public readonly record struct Occluder(float X, float Y, float Width, float Heig
 /// <param name="ShadeStrength">Darkening of the far side in [0, 1].</param>
 /// <param name="Occluder">The occluding object, if any.</param>
 /// <param name="EyeClosure">How far a blink has shut the eyes, 0 (open) to 1 (shut); see <see cref="Blinks"/>.</param>
-public readonly record struct SceneState(
+internal readonly record struct SceneState(
     float Yaw,
     float Pitch,
     float Roll,
@@ -42,4 +42,4 @@ public readonly record struct SceneState(
 /// <param name="Background">Background colour, 0xRRGGBB.</param>
 /// <param name="FaceWidth">Face width factor (about 0.9–1.1).</param>
 /// <param name="NoiseSigma">Standard deviation of the pixel noise, in 8-bit levels.</param>
-public readonly record struct Appearance(uint Skin, uint Hair, uint Lips, uint Background, float FaceWidth, float NoiseSigma);
+internal readonly record struct Appearance(uint Skin, uint Hair, uint Lips, uint Background, float FaceWidth, float NoiseSigma);

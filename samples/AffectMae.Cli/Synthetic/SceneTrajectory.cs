@@ -7,7 +7,7 @@ using static AffectMae.Cli.Synthetic.SmoothSignal;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Seeded appearance and per-frame <see cref="SceneState"/> of a video.</summary>
-public static class SceneTrajectory
+internal static class SceneTrajectory
 {
     /// <summary>Probability that a video has occlusion episodes.</summary>
     public const double OccludedVideoProbability = 0.4;

@@ -3,7 +3,7 @@
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Derives independent, reproducible 31-bit seeds from a global seed and stream indices (SplitMix64).</summary>
-public static class SeedMix
+internal static class SeedMix
 {
     /// <summary>Stream index of the train/validation assignment (no video has this index).</summary>
     public const int SplitStream = -1;

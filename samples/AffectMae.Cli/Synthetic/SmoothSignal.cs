@@ -3,7 +3,7 @@
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>x(t) = mean + Σₖ Aₖ sin(2π t / Pₖ + φₖ), drawn from a seeded <see cref="Random"/>.</summary>
-public sealed class SmoothSignal
+internal sealed class SmoothSignal
 {
     private readonly double mean;
     private readonly double[] amplitudes, periods, phases;

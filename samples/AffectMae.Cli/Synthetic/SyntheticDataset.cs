@@ -11,10 +11,10 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="Videos">The plans of the videos written.</param>
 /// <param name="ImagesWritten">Number of JPEG frames written.</param>
 /// <param name="Labels">Label counts over all videos.</param>
-public sealed record SyntheticSummary(string Root, IReadOnlyList<SyntheticVideo> Videos, int ImagesWritten, LabelStatistics Labels);
+internal sealed record SyntheticSummary(string Root, IReadOnlyList<SyntheticVideo> Videos, int ImagesWritten, LabelStatistics Labels);
 
 /// <summary>Generates a deterministic synthetic Aff-Wild2-style data set.</summary>
-public static class SyntheticDataset
+internal static class SyntheticDataset
 {
     private const int ProgressEveryFrames = 32;
 
@@ -69,7 +69,7 @@ public static class SyntheticDataset
         var layout = new AbawLayout(root);
         foreach (var video in videos)
         {
-            foreach (var task in Enum.GetValues<AbawTask>()) layout.WriteAnnotation(video.Split, video.Annotation(task));
+            foreach (var task in AffectTasks.Each) layout.WriteAnnotation(video.Split, video.Annotation(task));
         }
 
         int totalFrames = videos.Sum(video => video.FrameCount);

@@ -5,7 +5,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Options of <see cref="SyntheticDataset"/>. Single values are checked by their ranges, the rest by <see cref="Validate"/>.</summary>
-public sealed record SyntheticOptions
+internal sealed record SyntheticOptions
 {
     /// <summary>Number of videos, including the two of the <c>_left</c>/<c>_right</c> pair made when there are at least 3.</summary>
     /// <value>The default value is 36.</value>

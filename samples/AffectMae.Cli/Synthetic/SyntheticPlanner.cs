@@ -7,7 +7,7 @@ using AffectMae.Core.Data;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>Builds the <see cref="SyntheticVideo"/> plans of a data set.</summary>
-public static class SyntheticPlanner
+internal static class SyntheticPlanner
 {
     /// <summary>Prefix of every video name.</summary>
     public const string NamePrefix = "synth-";

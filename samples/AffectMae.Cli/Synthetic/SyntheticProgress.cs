@@ -6,4 +6,4 @@ namespace AffectMae.Cli.Synthetic;
 /// <param name="TotalFrames">Frames of all videos.</param>
 /// <param name="VideosDone">Videos whose every frame is done.</param>
 /// <param name="TotalVideos">Number of videos.</param>
-public readonly record struct SyntheticProgress(int FramesDone, int TotalFrames, int VideosDone, int TotalVideos);
+internal readonly record struct SyntheticProgress(int FramesDone, int TotalFrames, int VideosDone, int TotalVideos);

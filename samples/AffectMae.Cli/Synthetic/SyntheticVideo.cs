@@ -7,7 +7,7 @@ using AffectMae.Metrics;
 namespace AffectMae.Cli.Synthetic;
 
 /// <summary>The plan of one synthetic video: its state per frame and its ABAW annotations.</summary>
-public sealed class SyntheticVideo
+internal sealed class SyntheticVideo
 {
     /// <summary>Builds the plan and its annotations.</summary>
     /// <param name="index">0-based video index; seeds the video's streams.</param>
@@ -96,11 +96,11 @@ public sealed class SyntheticVideo
     /// <summary>The annotation of one task.</summary>
     /// <param name="task">The task.</param>
     /// <returns>The matching record.</returns>
-    public VideoAnnotation Annotation(AbawTask task) => task switch
+    public VideoAnnotation Annotation(AffectTask task) => task switch
     {
-        AbawTask.ValenceArousal => ValenceArousal,
-        AbawTask.Expression => Expression,
-        AbawTask.ActionUnits => ActionUnits,
+        AffectTask.ValenceArousal => ValenceArousal,
+        AffectTask.Expression => Expression,
+        AffectTask.ActionUnits => ActionUnits,
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
     };
 
@@ -123,8 +123,8 @@ public sealed class SyntheticVideo
             var state = Latent[t];
             var rated = Latent[Math.Max(0, t - ValenceArousalLagFrames)];
             bool vaUnlabelled = InAny(UnlabelledValenceArousal, t);
-            va[2 * t] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : rated.Valence;
-            va[2 * t + 1] = vaUnlabelled ? (float)AffectLabels.UnlabelledValenceArousal : rated.Arousal;
+            va[2 * t] = vaUnlabelled ? AffectLabels.UnlabelledValenceArousal : rated.Valence;
+            va[2 * t + 1] = vaUnlabelled ? AffectLabels.UnlabelledValenceArousal : rated.Arousal;
             expression[t] = InAny(UnlabelledExpression, t) ? AffectLabels.UnlabelledExpression : (int)AffectRules.Expression(state);
             var row = actionUnits.AsSpan(columns * t, columns);
             if (InAny(UnlabelledActionUnits, t)) row.Fill(AffectLabels.UnlabelledActionUnit);

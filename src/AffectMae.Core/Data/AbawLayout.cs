@@ -5,6 +5,7 @@
 //   <root>/cropped_aligned/<video>/00001.jpg, 00002.jpg, ...
 // Nothing is cached: every query looks at the disk, so a folder being filled by a generator is seen as it grows.
 using System.Globalization;
+using AffectMae.Core.IO;
 
 namespace AffectMae.Core.Data;
 
@@ -42,23 +43,38 @@ public sealed class AbawLayout
                 + $"{ExpressionFolderName} and/or {ActionUnitsFolderName} (each with Train_Set and Validation_Set) and {FramesFolderName}.");
     }
 
+    /// <summary>The longest annotation line <see cref="ReadAnnotation"/> accepts, in characters.</summary>
+    /// <value>The default value is <see cref="AnnotationReader.DefaultMaxLineLength"/> (4096).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxAnnotationLineLength
+    {
+        get => maxAnnotationLineLength;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            maxAnnotationLineLength = value;
+        }
+    }
+
+    private readonly int maxAnnotationLineLength = AnnotationReader.DefaultMaxLineLength;
+
     /// <summary>The root folder (full path).</summary>
     public string Root { get; }
 
     /// <summary>The folder of aligned face crops, <c>&lt;root&gt;/cropped_aligned</c> (may not exist).</summary>
     public string FramesRoot => Path.Combine(Root, FramesFolderName);
 
-    /// <summary>The tasks whose annotation-set folder exists, in <see cref="AbawTask"/> order.</summary>
-    public IReadOnlyList<AbawTask> AvailableTasks
-        => [.. Enum.GetValues<AbawTask>().Where(task => Directory.Exists(TaskFolderPath(task)))];
+    /// <summary>The tasks whose annotation-set folder exists, in <see cref="AffectTask"/> order.</summary>
+    public IReadOnlyList<AffectTask> AvailableTasks
+        => [.. AffectTasks.Each.Where(task => Directory.Exists(TaskFolderPath(task)))];
 
     /// <summary>Whether the annotation-set folder of <paramref name="task"/> exists.</summary>
     /// <param name="task">The task.</param>
     /// <returns><see langword="true"/> when the folder exists.</returns>
-    public bool HasAnnotations(AbawTask task) => Directory.Exists(TaskFolderPath(task));
+    public bool HasAnnotations(AffectTask task) => Directory.Exists(TaskFolderPath(task));
 
     /// <summary>Whether the annotation folder of <paramref name="task"/> has a <paramref name="split"/> folder.</summary>
-    public bool HasAnnotations(AbawTask task, AbawSplit split) => Directory.Exists(Path.Combine(TaskFolderPath(task), SplitFolderName(split)));
+    public bool HasAnnotations(AffectTask task, AbawSplit split) => Directory.Exists(Path.Combine(TaskFolderPath(task), SplitFolderName(split)));
 
     /// <summary>The folder name of a split: <c>Train_Set</c> or <c>Validation_Set</c>.</summary>
     /// <param name="split">The split.</param>
@@ -75,12 +91,12 @@ public sealed class AbawLayout
     /// <param name="split">The split.</param>
     /// <returns><c>&lt;root&gt;/&lt;task folder&gt;/&lt;split folder&gt;</c>.</returns>
     /// <exception cref="DirectoryNotFoundException">The task folder or its split folder does not exist; the message names it.</exception>
-    public string SplitFolder(AbawTask task, AbawSplit split)
+    public string SplitFolder(AffectTask task, AbawSplit split)
     {
         string taskFolder = TaskFolderPath(task);
         if (!Directory.Exists(taskFolder))
         {
-            string names = task == AbawTask.Expression ? $"{ExpressionFolderName} (or {ExpressionFolderNameAbaw5})" : Path.GetFileName(taskFolder);
+            string names = task == AffectTask.Expression ? $"{ExpressionFolderName} (or {ExpressionFolderNameAbaw5})" : Path.GetFileName(taskFolder);
             throw new DirectoryNotFoundException(
                 $"Annotation set folder '{taskFolder}' not found; expected <root>/{names}/{{Train_Set,Validation_Set}}/<video>.txt under '{Root}'.");
         }
@@ -96,12 +112,19 @@ public sealed class AbawLayout
     /// <param name="split">The split.</param>
     /// <returns>The video names.</returns>
     /// <exception cref="DirectoryNotFoundException">The task or split folder does not exist.</exception>
-    public IReadOnlyList<string> Videos(AbawTask task, AbawSplit split)
+    /// <exception cref="IOException">
+    /// A <c>&lt;video&gt;.txt</c> entry is a folder, FIFO, device or broken link rather than a regular file; the message
+    /// names it (ignoring it would drop that video's labels without a word).
+    /// </exception>
+    public IReadOnlyList<string> Videos(AffectTask task, AbawSplit split)
     {
-        var videos = Directory.EnumerateFiles(SplitFolder(task, split), "*" + AnnotationExtension)
-            .Where(file => file.EndsWith(AnnotationExtension, StringComparison.Ordinal))
-            .Select(file => Path.GetFileNameWithoutExtension(file))
-            .ToList();
+        var videos = new List<string>();
+        foreach (string entry in Directory.EnumerateFileSystemEntries(SplitFolder(task, split), "*" + AnnotationExtension))
+        {
+            if (!entry.EndsWith(AnnotationExtension, StringComparison.Ordinal)) continue;
+            RegularFile.ThrowIfNotRegular(entry, "Annotation file");
+            videos.Add(Path.GetFileNameWithoutExtension(entry));
+        }
         videos.Sort(StringComparer.Ordinal);
         return videos;
     }
@@ -110,25 +133,39 @@ public sealed class AbawLayout
     /// <param name="task">The task.</param>
     /// <returns>The split.</returns>
     /// <exception cref="DirectoryNotFoundException">The task folder or one of its split folders does not exist.</exception>
-    public VideoSplit OfficialSplit(AbawTask task) => new(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
+    /// <exception cref="InvalidDataException">A video is annotated in both splits; the message names it and both files.</exception>
+    public VideoSplit OfficialSplit(AffectTask task)
+    {
+        var split = new VideoSplit(Videos(task, AbawSplit.Train), Videos(task, AbawSplit.Validation));
+        var validation = split.Validation.ToHashSet(StringComparer.Ordinal);
+        if (split.Train.FirstOrDefault(validation.Contains) is { } shared)
+            throw InBothSplits(shared, AnnotationPath(task, AbawSplit.Train, shared), AnnotationPath(task, AbawSplit.Validation, shared));
+        return split;
+    }
+
+    /// <summary>The error for a video annotated in the training and in the validation split.</summary>
+    internal static InvalidDataException InBothSplits(string video, string trainFile, string validationFile) => new(
+        $"Video '{PrintableText.Escape(video)}' is in both splits: '{PrintableText.Escape(trainFile)}' and '{PrintableText.Escape(validationFile)}'. "
+        + "Its frames would be trained on and validated on; move the video's annotation files into one split.");
 
     /// <summary>The path of a video's annotation file; the file and its folders need not exist (use it to write one).</summary>
     /// <param name="task">The task.</param>
     /// <param name="split">The split.</param>
     /// <param name="video">The video name.</param>
     /// <returns><c>&lt;root&gt;/&lt;task folder&gt;/&lt;split folder&gt;/&lt;video&gt;.txt</c>.</returns>
-    public string AnnotationPath(AbawTask task, AbawSplit split, string video)
+    public string AnnotationPath(AffectTask task, AbawSplit split, string video)
         => Path.Combine(TaskFolderPath(task), SplitFolderName(split), CheckVideo(video) + AnnotationExtension);
 
     /// <summary>Reads a video's annotation file.</summary>
-    /// <param name="task">The task; the record type follows it (see <see cref="AnnotationReader.Read"/>).</param>
+    /// <param name="task">The task; the record type follows it (see <see cref="AnnotationReader.Read(AffectTask, string, int)"/>).</param>
     /// <param name="split">The split.</param>
     /// <param name="video">The video name.</param>
     /// <returns>The annotation.</returns>
-    /// <exception cref="AnnotationFormatException">A malformed line.</exception>
+    /// <exception cref="AnnotationFormatException">A malformed line, a header-only file, or a line longer than <see cref="MaxAnnotationLineLength"/>.</exception>
     /// <exception cref="FileNotFoundException">The video has no annotation file in that split.</exception>
-    public VideoAnnotation ReadAnnotation(AbawTask task, AbawSplit split, string video)
-        => AnnotationReader.Read(task, AnnotationPath(task, split, video));
+    /// <exception cref="IOException">The annotation path is a folder, FIFO or device, not a regular file.</exception>
+    public VideoAnnotation ReadAnnotation(AffectTask task, AbawSplit split, string video)
+        => AnnotationReader.Read(task, AnnotationPath(task, split, video), MaxAnnotationLineLength);
 
     /// <summary>Reads every annotation file of a task and split, one video at a time, in <see cref="Videos"/> order.</summary>
     /// <typeparam name="T">The record type of <paramref name="task"/>, e.g. <see cref="ValenceArousalAnnotation"/>.</typeparam>
@@ -137,14 +174,14 @@ public sealed class AbawLayout
     /// <returns>A lazy sequence; each file is read when enumerated.</returns>
     /// <exception cref="ArgumentException"><typeparamref name="T"/> does not match <paramref name="task"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The task or split folder does not exist.</exception>
-    public IEnumerable<T> ReadAnnotations<T>(AbawTask task, AbawSplit split)
+    public IEnumerable<T> ReadAnnotations<T>(AffectTask task, AbawSplit split)
         where T : VideoAnnotation
     {
         var expected = task switch
         {
-            AbawTask.ValenceArousal => typeof(ValenceArousalAnnotation),
-            AbawTask.Expression => typeof(ExpressionAnnotation),
-            AbawTask.ActionUnits => typeof(ActionUnitAnnotation),
+            AffectTask.ValenceArousal => typeof(ValenceArousalAnnotation),
+            AffectTask.Expression => typeof(ExpressionAnnotation),
+            AffectTask.ActionUnits => typeof(ActionUnitAnnotation),
             _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
         };
         if (!typeof(T).IsAssignableFrom(expected))
@@ -220,14 +257,14 @@ public sealed class AbawLayout
         return CheckFrames(annotation.Video, annotation.FrameCount);
     }
 
-    private string TaskFolderPath(AbawTask task) => task switch
+    private string TaskFolderPath(AffectTask task) => task switch
     {
-        AbawTask.ValenceArousal => Path.Combine(Root, ValenceArousalFolderName),
-        AbawTask.Expression when !Directory.Exists(Path.Combine(Root, ExpressionFolderName))
+        AffectTask.ValenceArousal => Path.Combine(Root, ValenceArousalFolderName),
+        AffectTask.Expression when !Directory.Exists(Path.Combine(Root, ExpressionFolderName))
                                  && Directory.Exists(Path.Combine(Root, ExpressionFolderNameAbaw5))
             => Path.Combine(Root, ExpressionFolderNameAbaw5),
-        AbawTask.Expression => Path.Combine(Root, ExpressionFolderName),
-        AbawTask.ActionUnits => Path.Combine(Root, ActionUnitsFolderName),
+        AffectTask.Expression => Path.Combine(Root, ExpressionFolderName),
+        AffectTask.ActionUnits => Path.Combine(Root, ActionUnitsFolderName),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "Unknown ABAW task."),
     };
 

@@ -15,9 +15,10 @@ public static class AnnotationWriter
     /// <summary>Writes <c>valence,arousal</c> then one <c>v,a</c> line per frame (unlabelled values as stored, e.g. −5).</summary>
     /// <param name="path">The file to create or replace; its folder is created if needed.</param>
     /// <param name="annotation">The values.</param>
+    /// <exception cref="ArgumentException">The record has no frames (the reader refuses a header-only file).</exception>
     public static void Write(string path, ValenceArousalAnnotation annotation)
     {
-        ArgumentNullException.ThrowIfNull(annotation);
+        ThrowIfNoFrames(annotation);
         AtomicTextFile.Write(path, writer =>
         {
             writer.WriteLine(string.Join(',', AnnotationReader.ValenceArousalHeader));
@@ -35,9 +36,10 @@ public static class AnnotationWriter
     /// <summary>Writes <c>Neutral,Anger,…,Other</c> then one class index (or −1) per line.</summary>
     /// <param name="path">The file to create or replace; its folder is created if needed.</param>
     /// <param name="annotation">The labels.</param>
+    /// <exception cref="ArgumentException">The record has no frames (the reader refuses a header-only file).</exception>
     public static void Write(string path, ExpressionAnnotation annotation)
     {
-        ArgumentNullException.ThrowIfNull(annotation);
+        ThrowIfNoFrames(annotation);
         AtomicTextFile.Write(path, writer =>
         {
             writer.WriteLine(string.Join(',', AffectLabels.ExpressionNames));
@@ -52,9 +54,10 @@ public static class AnnotationWriter
     /// <summary>Writes <c>AU1,AU2,…,AU26</c> then twelve comma-separated values (0, 1 or −1) per line.</summary>
     /// <param name="path">The file to create or replace; its folder is created if needed.</param>
     /// <param name="annotation">The values.</param>
+    /// <exception cref="ArgumentException">The record has no frames (the reader refuses a header-only file).</exception>
     public static void Write(string path, ActionUnitAnnotation annotation)
     {
-        ArgumentNullException.ThrowIfNull(annotation);
+        ThrowIfNoFrames(annotation);
         AtomicTextFile.Write(path, writer =>
         {
             writer.WriteLine(string.Join(',', AffectLabels.ActionUnitNames));
@@ -83,14 +86,21 @@ public static class AnnotationWriter
         }
     }
 
+    private static void ThrowIfNoFrames(VideoAnnotation annotation)
+    {
+        ArgumentNullException.ThrowIfNull(annotation);
+        if (annotation.FrameCount == 0)
+            throw new ArgumentException($"Video '{annotation.Video}' has no frames; an annotation file needs at least one data line.", nameof(annotation));
+    }
+
     /// <summary>The task whose format an annotation record is written in.</summary>
     /// <param name="annotation">The record.</param>
-    /// <returns>The matching <see cref="AbawTask"/>.</returns>
-    public static AbawTask TaskOf(VideoAnnotation annotation) => annotation switch
+    /// <returns>The matching <see cref="AffectTask"/>.</returns>
+    public static AffectTask TaskOf(VideoAnnotation annotation) => annotation switch
     {
-        ValenceArousalAnnotation => AbawTask.ValenceArousal,
-        ExpressionAnnotation => AbawTask.Expression,
-        ActionUnitAnnotation => AbawTask.ActionUnits,
+        ValenceArousalAnnotation => AffectTask.ValenceArousal,
+        ExpressionAnnotation => AffectTask.Expression,
+        ActionUnitAnnotation => AffectTask.ActionUnits,
         null => throw new ArgumentNullException(nameof(annotation)),
         _ => throw new ArgumentException($"Unknown annotation type {annotation.GetType().Name}.", nameof(annotation)),
     };

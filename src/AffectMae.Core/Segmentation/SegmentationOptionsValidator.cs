@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Core.Segmentation;
@@ -9,14 +10,12 @@ public sealed class SegmentationOptionsValidator : IValidateOptions<Segmentation
     public ValidateOptionsResult Validate(string? name, SegmentationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (options.WindowLength <= 0)
-            failures.Add($"WindowLength must be at least 1 frame; it is {options.WindowLength}.");
-        if (options.Stride <= 0)
-            failures.Add($"Stride must be at least 1 frame; it is {options.Stride}.");
+        var failures = OptionsValidation.AnnotationFailures(options);
         if (options.WindowLength > 0 && options.Stride > options.WindowLength)
-            failures.Add($"Stride ({options.Stride}) must not exceed WindowLength ({options.WindowLength}): the frames "
+            failures.Add($"SegmentationOptions.Stride ({options.Stride}) must not exceed WindowLength ({options.WindowLength}): the frames "
                 + "between windows would get no prediction. Lower Stride or raise WindowLength.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        if (!Enum.IsDefined(options.Tail))
+            failures.Add($"SegmentationOptions.Tail is {(int)options.Tail}; use Pad (every frame covered) or Drop (only windows that fit wholly).");
+        return OptionsValidation.ToResult(failures);
     }
 }

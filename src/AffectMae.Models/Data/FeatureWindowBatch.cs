@@ -1,3 +1,4 @@
+using AffectMae.Metrics;
 using AffectMae.Core.Segmentation;
 using static TorchSharp.torch;
 
@@ -62,12 +63,12 @@ public sealed class StagedWindows
         long positions = (long)windows.Length * windowLength;
         X = new float[positions * featureDim];
         Valid = new bool[positions];
-        ValenceArousal = new float[positions * 2];
+        ValenceArousal = new float[positions * AffectLabels.ValenceArousalCount];
         Expression = new long[positions];
-        ActionUnits = new float[positions * LabelCodes.ActionUnitCount];
-        Array.Fill(ValenceArousal, LabelCodes.UnlabelledValenceArousal);
-        Array.Fill(Expression, LabelCodes.UnlabelledExpression);
-        Array.Fill(ActionUnits, LabelCodes.UnlabelledActionUnit);
+        ActionUnits = new float[positions * AffectLabels.ActionUnitCount];
+        Array.Fill(ValenceArousal, AffectLabels.UnlabelledValenceArousal);
+        Array.Fill(Expression, AffectLabels.UnlabelledExpression);
+        Array.Fill(ActionUnits, AffectLabels.UnlabelledActionUnit);
     }
 
     /// <summary>The video and window of each row.</summary>
@@ -104,9 +105,9 @@ public sealed class StagedWindows
             return new FeatureWindowBatch(
                 Make(tensor(X, [b, w, FeatureDim], device: device)),
                 Make(tensor(Valid, [b, w], device: device)),
-                Make(tensor(ValenceArousal, [b, w, 2], device: device)),
+                Make(tensor(ValenceArousal, [b, w, AffectLabels.ValenceArousalCount], device: device)),
                 Make(tensor(Expression, [b, w], device: device)),
-                Make(tensor(ActionUnits, [b, w, LabelCodes.ActionUnitCount], device: device)),
+                Make(tensor(ActionUnits, [b, w, AffectLabels.ActionUnitCount], device: device)),
                 Windows);
         }
         catch

@@ -1,4 +1,7 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Segmentation;
+using AffectMae.Metrics;
+using AffectMae.Models.Temporal;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Data;
@@ -14,7 +17,9 @@ namespace AffectMae.Models.Data;
 /// s; it holds no frame, and a row of padding only would leave masked attention nothing to attend to. It is skipped in
 /// training and evaluation alike. To stitch predictions, lay them out by <see cref="Window.Index"/> over
 /// <see cref="Segment"/>(video), leave the rows of empty windows at zero, and call
-/// <see cref="WindowStitcher.Stitch"/>, which ignores padding positions.</para>
+/// <see cref="WindowStitcher"/>'s <c>Stitch</c>, which ignores padding positions.</para>
+/// <para><b>Training windows without the tail.</b> With a segmenter built with <see cref="WindowTail.Drop"/> (the
+/// authors' training windows) only the windows that fit wholly are items, and a video shorter than w gives none.</para>
 /// </remarks>
 public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureWindowBatch>
 {
@@ -60,7 +65,51 @@ public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureW
     /// <inheritdoc />
     public int Count => items.Length;
 
-    /// <summary>The full segmentation of video <paramref name="videoIndex"/>, empty windows included, for <see cref="WindowStitcher.Stitch"/>.</summary>
+    /// <summary>The frames, over all videos, that carry a label for <paramref name="task"/>.</summary>
+    /// <param name="task">One task: <see cref="AffectTask.ValenceArousal"/> (valence or arousal labelled),
+    /// <see cref="AffectTask.Expression"/> or <see cref="AffectTask.ActionUnits"/> (any of the twelve labelled).</param>
+    /// <returns>The number of labelled frames; 0 when no video is annotated for the task.</returns>
+    /// <exception cref="ArgumentException"><paramref name="task"/> is not exactly one task.</exception>
+    public long LabelledFrames(AffectTask task)
+    {
+        long labelled = 0;
+        foreach (var video in videos)
+        {
+            switch (task)
+            {
+                case AffectTask.ValenceArousal:
+                    labelled += LabelledRows(video.ValenceArousal, AffectLabels.ValenceArousalCount, v => !AffectLabels.IsUnlabelledValenceArousal(v));
+                    break;
+                case AffectTask.Expression:
+                    labelled += LabelledRows(video.Expression, 1, c => !AffectLabels.IsUnlabelledExpression(c));
+                    break;
+                case AffectTask.ActionUnits:
+                    labelled += LabelledRows(video.ActionUnits, AffectLabels.ActionUnitCount, u => !AffectLabels.IsUnlabelledActionUnit(u));
+                    break;
+                default:
+                    throw new ArgumentException($"Ask for one task at a time, not {task}.", nameof(task));
+            }
+        }
+        return labelled;
+    }
+
+    /// <summary>Rows of <paramref name="perFrame"/> values with at least one value that <paramref name="isLabel"/>.</summary>
+    private static long LabelledRows<T>(ReadOnlySpan<T> labels, int perFrame, Func<T, bool> isLabel)
+    {
+        long rows = 0;
+        for (int start = 0; start < labels.Length; start += perFrame)
+        {
+            foreach (var value in labels.Slice(start, perFrame))
+            {
+                if (!isLabel(value)) continue;
+                rows++;
+                break;
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>The segmentation of video <paramref name="videoIndex"/> by <see cref="Segmenter"/>, empty windows included, for <see cref="WindowStitcher"/>.</summary>
     /// <param name="videoIndex">Position of the video in <see cref="Videos"/>.</param>
     public IReadOnlyList<Window> Segment(int videoIndex) => Segmenter.Segment(videos[videoIndex].FrameCount);
 
@@ -77,7 +126,7 @@ public sealed class FeatureWindowDataset : IBatchDataset<StagedWindows, FeatureW
             rows[row] = items[item];
         }
 
-        int w = WindowLength, d = FeatureDim, k = LabelCodes.ActionUnitCount;
+        int w = WindowLength, d = FeatureDim, k = AffectLabels.ActionUnitCount;
         var staged = new StagedWindows(rows, w, d);
         for (int row = 0; row < rows.Length; row++)
         {

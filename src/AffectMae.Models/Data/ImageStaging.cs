@@ -24,7 +24,7 @@ internal static class ImageStaging
             string path = paths[item];
             try
             {
-                using var bitmap = ImageDecoder.Decode(path);
+                using var bitmap = ImageDecoder.Decode(path, transform.MaxPixels);
                 transform.Apply(bitmap, random, pixels.AsSpan(row * length, length));
             }
             catch (Exception e) when (e is not (InvalidDataException or FileNotFoundException or OperationCanceledException))

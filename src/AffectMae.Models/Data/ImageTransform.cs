@@ -52,6 +52,21 @@ public sealed class ImageTransform
     /// <summary>Output side in pixels.</summary>
     public int Side { get; }
 
+    /// <summary>The most pixels a source image may have; checked from its header before decoding (see <see cref="ImageDecoder"/>).</summary>
+    /// <value>The default value is <see cref="ImageDecoder.DefaultMaxPixels"/> (40 million).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public long MaxPixels
+    {
+        get => maxPixels;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            maxPixels = value;
+        }
+    }
+
+    private readonly long maxPixels = ImageDecoder.DefaultMaxPixels;
+
     /// <summary>The random crop, or <see langword="null"/> for the whole frame.</summary>
     public RandomResizedCrop? Crop { get; }
 
@@ -68,7 +83,7 @@ public sealed class ImageTransform
     public int OutputLength => 3 * Side * Side;
 
     /// <summary>Transforms a decoded frame into <paramref name="destination"/>.</summary>
-    /// <param name="source">A bitmap from <see cref="ImageDecoder.Decode"/> (RGBA 8888, unpremultiplied).</param>
+    /// <param name="source">A bitmap from <see cref="ImageDecoder.Decode(string, long)"/> (RGBA 8888, unpremultiplied).</param>
     /// <param name="random">Generator for the crop and the flip; unused when the transform has neither.</param>
     /// <param name="destination">[3, side, side] values, <see cref="OutputLength"/> long.</param>
     /// <exception cref="ArgumentException">The bitmap is not RGBA 8888 or the destination has the wrong length.</exception>
@@ -102,11 +117,13 @@ public sealed class ImageTransform
     /// <param name="path">A JPEG or PNG file.</param>
     /// <param name="random">Generator for the crop and the flip.</param>
     /// <returns>[3, side, side] values.</returns>
-    /// <exception cref="InvalidDataException">The file cannot be decoded; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file cannot be decoded or has more than <see cref="MaxPixels"/> pixels; the message names it.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is not a regular file.</exception>
     public float[] Load(string path, Random random)
     {
         var output = new float[OutputLength];
-        using var bitmap = ImageDecoder.Decode(path);
+        using var bitmap = ImageDecoder.Decode(path, MaxPixels);
         Apply(bitmap, random, output);
         return output;
     }

@@ -1,3 +1,4 @@
+using AffectMae.Metrics;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Data;
@@ -9,9 +10,6 @@ namespace AffectMae.Models.Data;
 /// </summary>
 public sealed class LabelledFrameDataset : IBatchDataset<StagedImages, ImageBatch>
 {
-    /// <summary>The label of an unannotated frame.</summary>
-    public const int Unlabelled = -1;
-
     private readonly string[] paths;
     private readonly long[] labels;
 
@@ -21,7 +19,7 @@ public sealed class LabelledFrameDataset : IBatchDataset<StagedImages, ImageBatc
     /// <param name="transform">The transform applied to every frame.</param>
     /// <param name="classCount">Number of classes (Aff-Wild2 expressions: 8).</param>
     /// <exception cref="ArgumentException">The lists differ in length, a label is out of range, or no frame is labelled.</exception>
-    public LabelledFrameDataset(IReadOnlyList<string> paths, IReadOnlyList<int> labels, ImageTransform transform, int classCount = 8)
+    public LabelledFrameDataset(IReadOnlyList<string> paths, IReadOnlyList<int> labels, ImageTransform transform, int classCount = AffectLabels.ExpressionClassCount)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(labels);
@@ -35,7 +33,7 @@ public sealed class LabelledFrameDataset : IBatchDataset<StagedImages, ImageBatc
         for (int i = 0; i < paths.Count; i++)
         {
             int label = labels[i];
-            if (label == Unlabelled) continue;
+            if (AffectLabels.IsUnlabelledExpression(label)) continue;
             if (label < 0 || label >= classCount)
                 throw new ArgumentException($"Frame '{paths[i]}' has label {label}; labels lie in 0 … {classCount - 1}, or −1 for none.", nameof(labels));
             if (string.IsNullOrWhiteSpace(paths[i]))

@@ -2,22 +2,6 @@ using AffectMae.Metrics;
 
 namespace AffectMae.Models.Data;
 
-/// <summary>The codes Aff-Wild2 uses for frames without an annotation, and the label sizes, as tensor-ready constants (from <see cref="AffectLabels"/>).</summary>
-public static class LabelCodes
-{
-    /// <summary>Valence or arousal of an unannotated frame.</summary>
-    public const float UnlabelledValenceArousal = (float)AffectLabels.UnlabelledValenceArousal;
-
-    /// <summary>Expression class of an unannotated frame.</summary>
-    public const int UnlabelledExpression = AffectLabels.UnlabelledExpression;
-
-    /// <summary>Action-unit value of an unannotated frame.</summary>
-    public const int UnlabelledActionUnit = AffectLabels.UnlabelledActionUnit;
-
-    /// <summary>Action units a frame (AU1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26).</summary>
-    public const int ActionUnitCount = AffectLabels.ActionUnitCount;
-}
-
 /// <summary>
 /// One video's per-frame features ([frames, D], row-major) and its per-frame labels for the temporal model. A task
 /// without annotations for this video is passed as <see langword="null"/> and reads as unlabelled everywhere.
@@ -37,7 +21,10 @@ public sealed class VideoFeatures
     /// <param name="valenceArousal">[frames, 2] (valence, arousal) in [−1, 1], −5 where unlabelled; or null.</param>
     /// <param name="expression">[frames] classes 0 … 7, −1 where unlabelled; or null.</param>
     /// <param name="actionUnits">[frames, 12] values 0 or 1, −1 where unlabelled; or null.</param>
-    /// <exception cref="ArgumentException">A length does not match the frame count, or there are no frames.</exception>
+    /// <exception cref="ArgumentException">
+    /// A length does not match the frame count, there are no frames, or a feature or valence/arousal value is NaN or
+    /// ±∞; the message names the video, the frame (1-based, as in <c>{frame:D5}.jpg</c>) and the value.
+    /// </exception>
     public VideoFeatures(string name, float[] features, int featureDim,
         float[]? valenceArousal = null, int[]? expression = null, int[]? actionUnits = null)
     {
@@ -54,7 +41,15 @@ public sealed class VideoFeatures
         }
         Check(valenceArousal, 2, "valence/arousal ([frames, 2])", nameof(valenceArousal));
         Check(expression, 1, "expression ([frames])", nameof(expression));
-        Check(actionUnits, LabelCodes.ActionUnitCount, "action units ([frames, 12])", nameof(actionUnits));
+        Check(actionUnits, AffectLabels.ActionUnitCount, "action units ([frames, 12])", nameof(actionUnits));
+        int bad = FiniteValues.IndexOfNonFinite(features);
+        if (bad >= 0)
+            throw new ArgumentException($"Video '{name}': feature {bad % featureDim} of frame {bad / featureDim + 1} is {features[bad]}; "
+                + "the temporal model needs finite features. Extract the video's features again, or leave the frame out.", nameof(features));
+        bad = valenceArousal is null ? -1 : FiniteValues.IndexOfNonFinite(valenceArousal);
+        if (bad >= 0)
+            throw new ArgumentException($"Video '{name}': the {(bad % 2 == 0 ? "valence" : "arousal")} of frame {bad / 2 + 1} is {valenceArousal![bad]}; "
+                + $"use {AffectLabels.UnlabelledValenceArousal} for an unlabelled frame.", nameof(valenceArousal));
         (Name, FeatureDim, FrameCount) = (name, featureDim, frames);
         (this.features, this.valenceArousal, this.expression, this.actionUnits) = (features, valenceArousal, expression, actionUnits);
     }

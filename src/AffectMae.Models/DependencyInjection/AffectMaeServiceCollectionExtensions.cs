@@ -1,5 +1,10 @@
+using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
+using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
+using AffectMae.Models.Pipeline;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
 using Microsoft.Extensions.Configuration;
@@ -14,51 +19,80 @@ public static class AffectMaeServiceCollectionExtensions
     public const string SectionName = "AffectMae";
 
     /// <summary>
-    /// Binds, with the paper's values as defaults:
-    /// <c>AffectMae:Segmentation</c> → <see cref="SegmentationOptions"/>, <c>AffectMae:Mae</c> →
-    /// <see cref="MaeViTOptions"/>, <c>AffectMae:SequenceModel</c> → <see cref="AffectSequenceModelOptions"/>, and
-    /// <c>AffectMae:Optimization:{Pretraining,FineTuning,Temporal}</c> → named <see cref="OptimizationOptions"/>
-    /// (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>). Every options class is validated
-    /// when the host starts, so a bad setting stops the application with a message naming it.
+    /// Registers the <see cref="AffectMaeRecipe"/> bound from <c>AffectMae:Recipe</c> (<c>Preset</c>, default
+    /// <c>paper</c>, then any setting by its JSON name, e.g. <c>AffectMae:Recipe:Mae:Depth</c>), and every options
+    /// class the recipe is made of as <see cref="IOptions{TOptions}"/> read from it — <see cref="SegmentationOptions"/>,
+    /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="NormalizationOptions"/>,
+    /// <see cref="ClassifierHeadOptions"/>, <see cref="FrameSamplingOptions"/>, <see cref="AffectSequenceModelOptions"/>,
+    /// <see cref="TemporalConvNetOptions"/>, <see cref="SegmentTransformerOptions"/>, <see cref="TaskHeadsOptions"/>,
+    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
+    /// <c>FineTuning</c>, <c>Temporal</c> (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>) —
+    /// so one setting has one place. <see cref="DataLoaderOptions"/> bind from <c>AffectMae:DataLoader</c> and
+    /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>, <see cref="FeatureExtractionOptions"/> from
+    /// <c>AffectMae:Extraction</c>. Everything is validated when the host
+    /// starts, so a bad setting stops the application with a message naming it.
     /// </summary>
     public static IServiceCollection AddAffectMae(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var root = configuration.GetSection(SectionName);
+        var recipeSection = root.GetSection(AffectMaeRecipe.SectionName);
 
-        Add<SegmentationOptions, SegmentationOptionsValidator>(services, Microsoft.Extensions.Options.Options.DefaultName, root.GetSection("Segmentation"), () => new SegmentationOptions());
-        Add<MaeViTOptions, MaeViTOptionsValidator>(services, Microsoft.Extensions.Options.Options.DefaultName, root.GetSection("Mae"), () => MaeViTOptions.Base16Dec512D8);
-        Add<AffectSequenceModelOptions, AffectSequenceModelOptionsValidator>(services, Microsoft.Extensions.Options.Options.DefaultName, root.GetSection("SequenceModel"), () => AffectSequenceModelOptions.Base768D512);
-        foreach (var (name, preset) in OptimizationPresets)
-            Add<OptimizationOptions, OptimizationOptionsValidator>(services, name, root.GetSection("Optimization").GetSection(name), preset);
+        // The recipe as configured, unchecked: the parts read it, so each part is checked (and fails) on its own.
+        services.AddSingleton(_ => new ConfiguredRecipe(RecipeJson.FromConfiguration(recipeSection, validate: false)));
+        services.AddOptions<AffectMaeRecipe>()
+            .Configure<ConfiguredRecipe>((recipe, configured) => CopyProperties(configured.Recipe, recipe))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AffectMaeRecipe>, AffectMaeRecipeValidator>();
+
+        Part(services, r => r.Segmentation, new SegmentationOptionsValidator());
+        Part(services, r => r.Mae, new MaeViTOptionsValidator());
+        Part(services, r => r.ClassifierOptions(), new MaeClassifierOptionsValidator());
+        Part(services, r => r.Normalization, new NormalizationOptionsValidator());
+        Part(services, r => r.Classifier, new AnnotationsValidator<ClassifierHeadOptions>());
+        Part(services, r => r.Sampling, new AnnotationsValidator<FrameSamplingOptions>());
+        Part(services, r => r.SequenceModel, new AffectSequenceModelOptionsValidator());
+        Part(services, r => r.SequenceModel.Tcn, new TemporalConvNetOptionsValidator());
+        Part(services, r => r.SequenceModel.Transformer, new SegmentTransformerOptionsValidator());
+        Part(services, r => r.SequenceModel.Heads, new TaskHeadsOptionsValidator());
+        Part(services, r => r.Inference, new InferenceOptionsValidator());
+        Part(services, r => r.AuthorsTemporal, new AuthorsTemporalOptionsValidator());
+        foreach (string name in OptimizationBlocks.Names)
+        {
+            services.AddOptions<OptimizationOptions>(name).Configure<ConfiguredRecipe>((o, r) => CopyProperties(r.Recipe.Optimization[name], o));
+            services.AddSingleton<IValidateOptions<OptimizationOptions>>(new NamedValidator<OptimizationOptions>(name, new OptimizationOptionsValidator()));
+        }
+
+        Bind<DataLoaderOptions>(services, root.GetSection(DataLoaderOptions.SectionName), new DataLoaderOptionsValidator());
+        Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AffectRecognizerOptionsValidator());
+        Bind<FeatureExtractionOptions>(services, root.GetSection(FeatureExtractionOptions.SectionName), new AnnotationsValidator<FeatureExtractionOptions>());
         return services;
     }
 
-    /// <summary>Names of the three <see cref="OptimizationOptions"/> registered by <see cref="AddAffectMae"/>, with their presets.</summary>
-    public static IReadOnlyList<(string Name, Func<OptimizationOptions> Preset)> OptimizationPresets { get; } =
-    [
-        ("Pretraining", () => OptimizationOptions.Pretraining),
-        ("FineTuning", () => OptimizationOptions.FineTuning),
-        ("Temporal", () => OptimizationOptions.Temporal),
-    ];
-
-    private static void Add<TOptions, TValidator>(IServiceCollection services, string name, IConfigurationSection section, Func<TOptions> preset)
+    // A part of the recipe, read from it; checked when read (the recipe's start-up check covers it too).
+    private static void Part<TOptions>(IServiceCollection services, Func<AffectMaeRecipe, TOptions> part, IValidateOptions<TOptions> validator)
         where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>, new()
     {
-        services.AddOptions<TOptions>(name)
-            .Configure(options => CopyProperties(preset(), options))
-            .Bind(section)
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>>(new NamedValidator<TOptions>(name, new TValidator()));
+        services.AddOptions<TOptions>().Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
+        services.AddSingleton(validator);
     }
 
-    // The options types are plain property bags whose constructors hold defaults; a preset replaces those defaults.
-    private static void CopyProperties<T>(T source, T destination)
+    private static void Bind<TOptions>(IServiceCollection services, IConfigurationSection section, IValidateOptions<TOptions> validator)
+        where TOptions : class
     {
-        foreach (var property in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite))
-            property.SetValue(destination, property.GetValue(source));
+        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton(validator);
+    }
+
+    // Options types are plain property bags; the recipe's values replace the constructor's defaults (a deep copy, so
+    // nothing an application changes in one instance reaches the recipe).
+    private static void CopyProperties<T>(T source, T destination)
+        where T : class
+    {
+        var copy = OptionsValidation.Copy(source);
+        foreach (var property in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0))
+            property.SetValue(destination, property.GetValue(copy));
     }
 
     private sealed class NamedValidator<TOptions>(string name, IValidateOptions<TOptions> inner) : IValidateOptions<TOptions>
@@ -67,4 +101,7 @@ public static class AffectMaeServiceCollectionExtensions
         public ValidateOptionsResult Validate(string? optionsName, TOptions options) =>
             optionsName == name ? inner.Validate(optionsName, options) : ValidateOptionsResult.Skip;
     }
+
+    // The recipe bound from configuration, before any check.
+    private sealed record ConfiguredRecipe(AffectMaeRecipe Recipe);
 }

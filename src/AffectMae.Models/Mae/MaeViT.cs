@@ -1,6 +1,8 @@
 // Masked autoencoder with a ViT backbone: paper §3.1 (MAE pre-training), after facebookresearch/mae models_mae.py
 // (CC BY-NC 4.0) and timm's ViT layers (Apache-2.0). Attribute names are the official checkpoint keys.
+using AffectMae.Models.Features;
 using AffectMae.Models.Runtime;
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -13,7 +15,7 @@ namespace AffectMae.Models.Mae;
 /// Masked autoencoder (He et al., 2022, arXiv:2111.06377): the encoder sees a random 25 % of the patches, a light
 /// decoder reconstructs every pixel, and the loss is the mean squared error on the removed patches only.
 /// </summary>
-public sealed class MaeViT : Module<Tensor, Tensor>
+public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
 {
     // --------------------------------------------------------------------------------------------------------------
     // encoder specifics
@@ -32,14 +34,15 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     private readonly LayerNorm decoder_norm;
     private readonly Linear decoder_pred;          // decoder to patch pixels
 
+    private readonly MaeViTOptions options;
+
     /// <summary>Builds the model with MAE's initialisation.</summary>
     /// <param name="options">Sizes; <see cref="MaeViTOptions.Base16Dec512D8"/> when null.</param>
     /// <param name="device">Where the parameters live; CPU when null.</param>
     public MaeViT(MaeViTOptions? options = null, Device? device = null) : base(nameof(MaeViT))
     {
-        Options = options ?? MaeViTOptions.Base16Dec512D8;
-        Options.Validate();
-        var o = Options;
+        this.options = options = OptionsValidation.ValidatedCopy(new MaeViTOptionsValidator(), options ?? MaeViTOptions.Base16Dec512D8, nameof(options));
+        var o = options;
 
         patch_embed = new PatchEmbed(o.ImageSize, o.PatchSize, o.InChannels, o.EmbedDim);
         cls_token = Parameter(zeros(1, 1, o.EmbedDim));
@@ -60,7 +63,10 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     }
 
     /// <summary>The sizes this model was built with.</summary>
-    public MaeViTOptions Options { get; }
+    public MaeViTOptions Options => OptionsValidation.Copy(options);
+
+    /// <summary>Feature size D of <see cref="ExtractFeatures"/>: the encoder width.</summary>
+    public int FeatureDim => options.EmbedDim;
 
     /// <summary>Number of patches L.</summary>
     public int PatchCount => patch_embed.PatchCount;
@@ -75,10 +81,10 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <summary>Whether a state-dict key belongs to the decoder (dropped for fine-tuning).</summary>
     public static bool IsDecoderKey(string key) => key.StartsWith("decoder_", StringComparison.Ordinal) || key == "mask_token";
 
-    /// <summary>Pre-training loss for a batch with the paper's 75 % of patches removed; see <see cref="Forward"/>.</summary>
+    /// <summary>Pre-training loss for a batch with <see cref="MaeViTOptions.MaskRatio"/> of the patches removed; see <see cref="Forward"/>.</summary>
     public override Tensor forward(Tensor images)
     {
-        var (loss, pred, mask) = Forward(images, 0.75);
+        var (loss, pred, mask) = Forward(images, options.MaskRatio);
         pred.Dispose();
         mask.Dispose();
         return loss;
@@ -141,7 +147,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var target = Patchify(images);                                      // [N, L, p*p*C]
-        if (Options.NormPixLoss)
+        if (options.NormPixLoss)
         {
             var mean = target.mean([-1L], keepdim: true);
             var variance = target.var(-1L, unbiased: true, keepdim: true);
@@ -183,7 +189,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <summary>Images [N, C, H, W] → patches [N, L, p·p·C], pixel order (p, q, c) within a patch as in MAE.</summary>
     public Tensor Patchify(Tensor images)
     {
-        int p = Options.PatchSize, h = Options.GridSize, c = Options.InChannels;
+        int p = options.PatchSize, h = options.GridSize, c = options.InChannels;
         using var scope = NewDisposeScope();
         var x = images.reshape(images.shape[0], c, h, p, h, p);
         x = einsum("nchpwq->nhwpqc", x);
@@ -193,7 +199,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>
     /// <summary>Patches [N, L, p·p·C] → images [N, C, H, W]; the inverse of <see cref="Patchify"/>.</summary>
     public Tensor Unpatchify(Tensor patches)
     {
-        int p = Options.PatchSize, h = Options.GridSize, c = Options.InChannels;
+        int p = options.PatchSize, h = options.GridSize, c = options.InChannels;
         if (patches.dim() != 3 || patches.shape[1] != h * h || patches.shape[2] != p * p * c)
             throw new ArgumentException($"Expected patches [N, {h * h}, {p * p * c}]; got [{string.Join(", ", patches.shape)}].", nameof(patches));
         using var scope = NewDisposeScope();
@@ -215,7 +221,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>
         var x = VitStem.EmbedPatches(patch_embed, pos_embed, images);
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
-        var features = Options.Pooling == FeaturePooling.ClassToken
+        var features = options.Pooling == FeaturePooling.ClassToken
             ? VitStem.FinalNorm(norm, x[.., 0])                                     // LN(x)[cls]; LN acts on each token alone
             : VitStem.GlobalPool(norm, x);
         return scope.MoveToOuter(features);

@@ -53,6 +53,14 @@ internal static class InferenceCasting
         }
     }
 
+    /// <summary>The element type of <paramref name="module"/>'s first floating parameter: what its body computes in.</summary>
+    public static ScalarType WeightTypeOf(nn.Module module) =>
+        module.parameters().First(p => p.is_floating_point()).dtype;
+
+    /// <summary>bfloat16 or float16 when some parameter of <paramref name="module"/> was cast to it; float32 otherwise.</summary>
+    public static ScalarType ReducedTypeOf(nn.Module module) =>
+        module.parameters().Select(p => p.dtype).FirstOrDefault(t => t is ScalarType.BFloat16 or ScalarType.Float16, ScalarType.Float32);
+
     /// <summary><paramref name="x"/> as <paramref name="type"/>; the same tensor when it already is.</summary>
     public static Tensor As(Tensor x, ScalarType type) => x.dtype == type ? x : x.to_type(type);
 

@@ -7,7 +7,8 @@ namespace AffectMae.Models.Temporal;
 /// Per-frame outputs of <see cref="TaskHeads"/>; a property is <see langword="null"/> when its task was not selected.
 /// Disposing the predictions disposes the tensors.
 /// </summary>
-/// <param name="ValenceArousal">Valence (index 0) and arousal (index 1) in [−1, 1], [B, T, 2].</param>
+/// <param name="ValenceArousal">Valence (index 0) and arousal (index 1), [B, T, 2]: in [−1, 1] from
+/// <see cref="AffectSequenceModel"/> (tanh), unbounded from <see cref="AuthorsTemporalModel"/> (clipped at prediction).</param>
 /// <param name="Expression">Expression logits, [B, T, 8].</param>
 /// <param name="ActionUnits">Action-unit logits, [B, T, 12].</param>
 public sealed record AffectPredictions(Tensor? ValenceArousal, Tensor? Expression, Tensor? ActionUnits) : IDisposable

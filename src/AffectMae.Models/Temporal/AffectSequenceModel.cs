@@ -1,6 +1,7 @@
 // Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
+using AffectMae.Core.Data;
+using AffectMae.Core.Options;
 using AffectMae.Models.Runtime;
-using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -13,7 +14,7 @@ namespace AffectMae.Models.Temporal;
 /// <c>input_proj</c> linear layer maps the features to the model width when they differ.
 /// State-dict keys: <c>tcn.*</c>, <c>input_proj.*</c>, <c>transformer.*</c>, <c>heads.*</c> (only the parts in use).
 /// </summary>
-public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredictions>
+public sealed class AffectSequenceModel : TemporalAffectModel
 {
     // ---- temporal encoder ----
     private readonly TemporalConvNet? tcn;           // null when UseTcn is false
@@ -23,13 +24,16 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
     // ---- task heads ----
     private readonly TaskHeads heads;
 
+    private readonly AffectSequenceModelOptions options;
+
     /// <summary>Builds the model; move it to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Configuration; checked by <see cref="AffectSequenceModelOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid or do not fit together; the message says what to change.</exception>
     public AffectSequenceModel(AffectSequenceModelOptions options) : base(nameof(AffectSequenceModel))
     {
-        OptionsGuard.ThrowIfInvalid(new AffectSequenceModelOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new AffectSequenceModelOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
+        Tasks = options.Heads.Tasks;
         int width = options.Transformer.DModel;
 
         tcn = options.UseTcn ? new TemporalConvNet(options.Tcn) : null;
@@ -39,20 +43,34 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
         RegisterComponents();
     }
 
-    /// <summary>Feature size D of one input frame.</summary>
-    public int InputDim { get; }
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public AffectSequenceModelOptions Options => OptionsValidation.Copy(options);
+
+    /// <inheritdoc />
+    public override int InputDim { get; }
+
+    /// <inheritdoc />
+    public override AffectTask Tasks { get; }
+
+    /// <inheritdoc />
+    public override bool BoundsValenceArousal => true;
 
     /// <summary>Predicts every frame of a batch of windows.</summary>
     /// <param name="x">MAE frame features [B, T, D], float32.</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
     /// <returns>
     /// The selected tasks' outputs, each [B, T, ·], float32; the caller disposes them. Padded frames' rows mean nothing.
-    /// The TCN and transformer run in the precision set by <see cref="UseInferencePrecision"/>, the heads in float32.
+    /// The TCN and transformer run in the precision set by <see cref="TemporalAffectModel.UseInferencePrecision"/>, the
+    /// heads in float32.
     /// </returns>
-    /// <exception cref="ArgumentException">A shape or dtype does not fit, or the window is too long for the transformer.</exception>
+    /// <exception cref="ArgumentException">
+    /// A shape or dtype does not fit, the window is too long for the transformer, or x holds NaN or ±∞ (the message gives
+    /// the window, frame and feature).
+    /// </exception>
     public override AffectPredictions forward(Tensor x, Tensor? valid)
     {
         SequenceChecks.CheckFrames(x, valid, InputDim, "AffectSequenceModelOptions.InputDim");
+        SequenceChecks.CheckFinite(x);
         using var scope = NewDisposeScope();
         x = InferenceCasting.As(x, BodyType);                                   // the TCN's and transformer's type
         var h = tcn is not null ? tcn.call(x, valid)                            // h = TCN(x)  [B, T, C]
@@ -64,28 +82,8 @@ public sealed class AffectSequenceModel : Module<Tensor, Tensor?, AffectPredicti
         return heads.call(h).AsFloat32().MoveToOuter(scope);                    // heads(h)  [B, T, 2 | 8 | 12]
     }
 
-    /// <summary>
-    /// Prepares the model for inference in <paramref name="precision"/>: evaluation mode, and the weights cast once, in
-    /// place — the TCN, input projection and transformer (its LayerNorms included: they are libtorch's own module,
-    /// whose statistics accumulate in float32 all the same) to the chosen type; the task heads stay float32. Inputs
-    /// stay float32 and predictions come back as float32. Call it after the weights are loaded and the model is on its
-    /// device. A model with reduced-precision weights refuses <c>train()</c>: the cast rounds the weights, so train a
-    /// float32 copy.
-    /// </summary>
-    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
-    /// <param name="logger">Receives the choice and its reason.</param>
-    /// <returns>What was picked and why.</returns>
-    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
-    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null) =>
-        InferenceCasting.Apply(this, heads.Device, precision, logger, heads);
-
-    /// <summary>Sets training mode; refused while the weights are in a reduced inference precision.</summary>
-    /// <exception cref="InvalidOperationException"><paramref name="train"/> is true and <see cref="UseInferencePrecision"/> cast the weights below float32.</exception>
-    public override void train(bool train = true)
-    {
-        InferenceCasting.ThrowIfTrainingReduced(train, BodyType, nameof(AffectSequenceModel));
-        base.train(train);
-    }
+    /// <inheritdoc />
+    protected internal override IEnumerable<Module> Float32Parts => [heads];
 
     /// <summary>The element type the TCN, input projection and transformer compute in: that of their weights.</summary>
     private ScalarType BodyType =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace AffectMae.Models.Temporal;
 
@@ -9,8 +10,8 @@ namespace AffectMae.Models.Temporal;
 /// </summary>
 public sealed class AffectSequenceModelOptions
 {
-    /// <summary>The configuration section these options bind to.</summary>
-    public const string SectionName = "AffectSequenceModel";
+    /// <summary>The configuration section of these options within their parent (<c>AffectMae:Recipe:SequenceModel</c>).</summary>
+    public const string SectionName = "SequenceModel";
 
     /// <summary>Feature size of one input frame; equal to <c>Tcn.InputDim</c> when the TCN is used.</summary>
     /// <value>The default value is 768 (the MAE ViT-B feature size).</value>
@@ -27,14 +28,17 @@ public sealed class AffectSequenceModelOptions
 
     /// <summary>Options of the TCN; its last channel count must equal <c>Transformer.DModel</c>.</summary>
     /// <value>The default value is <see cref="TemporalConvNetOptions.Base768C512"/>.</value>
+    [JsonPropertyName(TemporalConvNetOptions.SectionName)]
     public TemporalConvNetOptions Tcn { get; set; } = TemporalConvNetOptions.Base768C512;
 
     /// <summary>Options of the segment transformer; its <c>DModel</c> is the model width.</summary>
     /// <value>The default value is <see cref="SegmentTransformerOptions.Base512H8L4"/>.</value>
+    [JsonPropertyName(SegmentTransformerOptions.SectionName)]
     public SegmentTransformerOptions Transformer { get; set; } = SegmentTransformerOptions.Base512H8L4;
 
     /// <summary>Options of the task heads; their <c>InputDim</c> must equal <c>Transformer.DModel</c>.</summary>
     /// <value>The default value is <see cref="TaskHeadsOptions.Base512"/>.</value>
+    [JsonPropertyName(TaskHeadsOptions.SectionName)]
     public TaskHeadsOptions Heads { get; set; } = TaskHeadsOptions.Base512;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Models.Temporal;
@@ -12,11 +13,11 @@ public sealed class AffectSequenceModelOptionsValidator : IValidateOptions<Affec
     public ValidateOptionsResult Validate(string? name, AffectSequenceModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = OptionsGuard.AnnotationFailures(options);
+        var failures = OptionsValidation.AnnotationFailures(options);
         if (options.Tcn is null || options.Transformer is null || options.Heads is null)
         {
             failures.Add("AffectSequenceModelOptions.Tcn, Transformer and Heads must all be set; start from AffectSequenceModelOptions.Base768D512.");
-            return OptionsGuard.ToResult(failures);
+            return OptionsValidation.ToResult(failures);
         }
 
         if (options.UseTcn)
@@ -24,7 +25,7 @@ public sealed class AffectSequenceModelOptionsValidator : IValidateOptions<Affec
         failures.AddRange(new SegmentTransformerOptionsValidator().Validate(name, options.Transformer).Failures ?? []);
         failures.AddRange(new TaskHeadsOptionsValidator().Validate(name, options.Heads).Failures ?? []);
         if (failures.Count > 0)
-            return OptionsGuard.ToResult(failures);
+            return OptionsValidation.ToResult(failures);
 
         int width = options.Transformer.DModel;
         if (options.UseTcn && options.Tcn.InputDim != options.InputDim)
@@ -33,6 +34,6 @@ public sealed class AffectSequenceModelOptionsValidator : IValidateOptions<Affec
             failures.Add($"The TCN's last block outputs {options.Tcn.Channels[^1]} channels but the model width Transformer.DModel is {width}: set the last entry of Tcn.Channels to {width}, or Transformer.DModel to {options.Tcn.Channels[^1]}.");
         if (options.Heads.InputDim != width)
             failures.Add($"Heads.InputDim is {options.Heads.InputDim} but the model width Transformer.DModel is {width}: set Heads.InputDim to {width}.");
-        return OptionsGuard.ToResult(failures);
+        return OptionsValidation.ToResult(failures);
     }
 }

@@ -8,8 +8,8 @@ namespace AffectMae.Models.Temporal;
 /// </summary>
 public sealed class SegmentTransformerOptions
 {
-    /// <summary>The configuration section these options bind to.</summary>
-    public const string SectionName = "SegmentTransformer";
+    /// <summary>The configuration section of these options within their parent (<c>AffectMae:Recipe:SequenceModel:Transformer</c>).</summary>
+    public const string SectionName = "Transformer";
 
     /// <summary>Model width D of every frame token; even, and a multiple of <see cref="NumHeads"/>.</summary>
     /// <value>The default value is 512.</value>

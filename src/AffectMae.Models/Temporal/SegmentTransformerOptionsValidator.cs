@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
 namespace AffectMae.Models.Temporal;
@@ -9,11 +10,11 @@ public sealed class SegmentTransformerOptionsValidator : IValidateOptions<Segmen
     public ValidateOptionsResult Validate(string? name, SegmentTransformerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = OptionsGuard.AnnotationFailures(options);
+        var failures = OptionsValidation.AnnotationFailures(options);
         if (options.DModel > 0 && options.NumHeads > 0 && options.DModel % options.NumHeads != 0)
             failures.Add($"SegmentTransformerOptions.NumHeads ({options.NumHeads}) must divide DModel ({options.DModel}): pick a divisor of {options.DModel} or a DModel that is a multiple of {options.NumHeads}.");
         if (options.DModel > 0 && options.DModel % 2 != 0)
             failures.Add($"SegmentTransformerOptions.DModel is {options.DModel} but must be even for the sin/cos positional table; use {options.DModel + 1}.");
-        return OptionsGuard.ToResult(failures);
+        return OptionsValidation.ToResult(failures);
     }
 }

@@ -1,4 +1,7 @@
 // Paper §3.4: one head per ABAW task on the shared temporal features.
+using AffectMae.Core.Options;
+using AffectMae.Metrics;
+using AffectMae.Core.Data;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -10,35 +13,31 @@ namespace AffectMae.Models.Temporal;
 /// </summary>
 public sealed class TaskHeads : Module<Tensor, AffectPredictions>
 {
-    /// <summary>Outputs of the valence/arousal head.</summary>
-    public const int ValenceArousalCount = 2;
-
-    /// <summary>Expression classes of Aff-Wild2 (neutral, anger, disgust, fear, happiness, sadness, surprise, other).</summary>
-    public const int ExpressionCount = 8;
-
-    /// <summary>Action units annotated in Aff-Wild2 (AU1, 2, 4, 6, 7, 10, 12, 15, 23, 24, 25, 26).</summary>
-    public const int ActionUnitCount = 12;
-
     private readonly HeadMlp? va;     // null when ValenceArousal is not selected
     private readonly HeadMlp? expr;   // null when Expression is not selected
     private readonly HeadMlp? au;     // null when ActionUnits is not selected
+
+    private readonly TaskHeadsOptions options;
 
     /// <summary>Builds the selected heads; move them to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Sizes and tasks; checked by <see cref="TaskHeadsOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public TaskHeads(TaskHeadsOptions options) : base(nameof(TaskHeads))
     {
-        OptionsGuard.ThrowIfInvalid(new TaskHeadsOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new TaskHeadsOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
         Tasks = options.Tasks;
 
         HeadMlp? Head(AffectTask task, int outputs) =>
             options.Tasks.HasFlag(task) ? new HeadMlp(options.InputDim, options.HiddenDim, outputs, options.Dropout) : null;
-        va = Head(AffectTask.ValenceArousal, ValenceArousalCount);
-        expr = Head(AffectTask.Expression, ExpressionCount);
-        au = Head(AffectTask.ActionUnits, ActionUnitCount);
+        va = Head(AffectTask.ValenceArousal, AffectLabels.ValenceArousalCount);
+        expr = Head(AffectTask.Expression, AffectLabels.ExpressionClassCount);
+        au = Head(AffectTask.ActionUnits, AffectLabels.ActionUnitCount);
         RegisterComponents();
     }
+
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public TaskHeadsOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Width D of the tokens the heads read.</summary>
     public int InputDim { get; }

@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using System.ComponentModel.DataAnnotations;
 
 namespace AffectMae.Models.Temporal;
@@ -5,8 +6,8 @@ namespace AffectMae.Models.Temporal;
 /// <summary>Sizes of the <see cref="TaskHeads"/> and which tasks get a head; checked by <see cref="TaskHeadsOptionsValidator"/>.</summary>
 public sealed class TaskHeadsOptions
 {
-    /// <summary>The configuration section these options bind to.</summary>
-    public const string SectionName = "TaskHeads";
+    /// <summary>The configuration section of these options within their parent (<c>AffectMae:Recipe:SequenceModel:Heads</c>).</summary>
+    public const string SectionName = "Heads";
 
     /// <summary>Width D of the frame tokens the heads read.</summary>
     /// <value>The default value is 512.</value>

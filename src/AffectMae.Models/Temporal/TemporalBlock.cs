@@ -13,11 +13,11 @@ namespace AffectMae.Models.Temporal;
 /// </summary>
 public sealed class TemporalBlock : Module<Tensor, Tensor, Tensor>
 {
-    private readonly Conv1d conv1;        // C_in → C_out, kernel k, dilation d
-    private readonly Dropout dropout1;    // parameter-free, but a field so train()/eval() reach it
-    private readonly Conv1d conv2;        // C_out → C_out, kernel k, dilation d
+    private readonly DilatedConv1d conv1;        // C_in → C_out, kernel k, dilation d
+    private readonly Dropout dropout1;           // parameter-free, but a field so train()/eval() reach it
+    private readonly DilatedConv1d conv2;        // C_out → C_out, kernel k, dilation d
     private readonly Dropout dropout2;
-    private readonly Conv1d? downsample;  // 1×1 residual projection; null (no keys) when C_in == C_out
+    private readonly DilatedConv1d? downsample;  // 1×1 residual projection; null (no keys) when C_in == C_out
 
     /// <summary>Creates a block mapping <paramref name="inChannels"/> to <paramref name="outChannels"/> channels.</summary>
     /// <param name="inChannels">Input channel count C_in.</param>
@@ -34,16 +34,16 @@ public sealed class TemporalBlock : Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"kernelSize is {kernelSize} but must be odd and positive so that padding d·(k − 1)/2 keeps the length; use 3.", nameof(kernelSize));
 
         long padding = (long)dilation * (kernelSize - 1) / 2;
-        conv1 = Conv1d(inChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
+        conv1 = new DilatedConv1d(inChannels, outChannels, kernelSize, dilation, padding, padding);
         dropout1 = Dropout(dropout);
-        conv2 = Conv1d(outChannels, outChannels, kernelSize, padding: padding, dilation: dilation);
+        conv2 = new DilatedConv1d(outChannels, outChannels, kernelSize, dilation, padding, padding);
         dropout2 = Dropout(dropout);
-        downsample = inChannels != outChannels ? Conv1d(inChannels, outChannels, 1) : null;
+        downsample = inChannels != outChannels ? new DilatedConv1d(inChannels, outChannels, 1) : null;
         RegisterComponents();
     }
 
     /// <summary>The element type of the weights.</summary>
-    internal ScalarType ComputeType => conv1.weight!.dtype;
+    internal ScalarType ComputeType => conv1.Weight.dtype;
 
     /// <summary>Runs the block on channel-first frames.</summary>
     /// <param name="x">Frames [B, C_in, T].</param>

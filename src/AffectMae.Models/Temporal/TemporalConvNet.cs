@@ -1,5 +1,6 @@
 // Paper §3.4: the temporal convolutional network that smooths MAE frame features over time.
 // Follows locuslab/TCN, TCN/tcn.py (TemporalConvNet; MIT License, Copyright (c) 2018 CMU Locus Lab), non-causal and masked.
+using AffectMae.Core.Options;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -15,12 +16,14 @@ public sealed class TemporalConvNet : Module<Tensor, Tensor?, Tensor>
 {
     private readonly ModuleList<TemporalBlock> network;
 
+    private readonly TemporalConvNetOptions options;
+
     /// <summary>Builds the network; move it to a device with <c>.to(device)</c>.</summary>
     /// <param name="options">Sizes; checked by <see cref="TemporalConvNetOptionsValidator"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message says what to change.</exception>
     public TemporalConvNet(TemporalConvNetOptions options) : base(nameof(TemporalConvNet))
     {
-        OptionsGuard.ThrowIfInvalid(new TemporalConvNetOptionsValidator(), options, nameof(options));
+        this.options = options = OptionsValidation.ValidatedCopy(new TemporalConvNetOptionsValidator(), options, nameof(options));
         InputDim = options.InputDim;
         OutputDim = options.Channels[^1];
 
@@ -33,6 +36,9 @@ public sealed class TemporalConvNet : Module<Tensor, Tensor?, Tensor>
         }
         RegisterComponents();
     }
+
+    /// <summary>The options this module was built with (a copy: changing it changes nothing).</summary>
+    public TemporalConvNetOptions Options => OptionsValidation.Copy(options);
 
     /// <summary>Feature size D of one input frame.</summary>
     public int InputDim { get; }

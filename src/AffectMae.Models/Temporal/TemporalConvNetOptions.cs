@@ -8,8 +8,8 @@ namespace AffectMae.Models.Temporal;
 /// </summary>
 public sealed class TemporalConvNetOptions
 {
-    /// <summary>The configuration section these options bind to.</summary>
-    public const string SectionName = "TemporalConvNet";
+    /// <summary>The configuration section of these options within their parent (<c>AffectMae:Recipe:SequenceModel:Tcn</c>).</summary>
+    public const string SectionName = "Tcn";
 
     /// <summary>Feature size D of one input frame.</summary>
     /// <value>The default value is 768 (the MAE ViT-B feature size).</value>

@@ -11,9 +11,21 @@ namespace AffectMae.Models.Training;
 /// </summary>
 public sealed class AffectObjective : IDisposable
 {
-    private readonly CccLoss ccc = new();
+    private readonly CccLoss ccc;
     private readonly MaskedCrossEntropy crossEntropy = new();
     private readonly MaskedBceWithLogits bce = new();
+
+    /// <summary>Creates the objective.</summary>
+    /// <param name="cccForm">The CCC estimate of the valence/arousal term (<see cref="CccForm.Released"/> for the authors' recipe).</param>
+    /// <param name="cccReduction">How valence and arousal combine (<see cref="CccReduction.Sum"/> for the authors' recipe).</param>
+    public AffectObjective(CccForm cccForm = CccForm.Population, CccReduction cccReduction = CccReduction.Mean) =>
+        ccc = new CccLoss(cccForm, cccReduction);
+
+    /// <summary>The authors' released losses: the released CCC form summed over valence and arousal; cross-entropy; BCE.</summary>
+    public static AffectObjective Released() => new(CccForm.Released, CccReduction.Sum);
+
+    /// <summary>The valence/arousal loss in use.</summary>
+    public CccLoss Ccc => ccc;
 
     /// <summary>Weight of the valence/arousal term. <value>The default value is 1.</value></summary>
     public double ValenceArousalWeight { get; init; } = 1;
@@ -43,7 +55,7 @@ public sealed class AffectObjective : IDisposable
     }
 
     /// <summary>Runs <paramref name="model"/> on the batch and returns the loss.</summary>
-    public Tensor Loss(AffectSequenceModel model, FeatureWindowBatch batch)
+    public Tensor Loss(TemporalAffectModel model, FeatureWindowBatch batch)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);

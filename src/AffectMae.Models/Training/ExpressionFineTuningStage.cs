@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using AffectMae.Metrics;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
@@ -18,8 +19,7 @@ public sealed class ExpressionFineTuningStage
     {
         ArgumentNullException.ThrowIfNull(model);
         Model = model;
-        Options = options ?? OptimizationOptions.FineTuning;
-        Options.Validate();
+        Options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options ?? OptimizationOptions.FineTuning, nameof(options));
     }
 
     /// <summary>The model trained.</summary>
@@ -67,7 +67,11 @@ public sealed class ExpressionFineTuningStage
         run ??= new StageRunOptions();
         if (run.Checkpoints is null || !TrainingCheckpoint.Exists(run.Checkpoints.Last)) manual_seed(Options.Seed);
         using var optimizer = WeightDecayGroups.CreateAdamW(Model.ParameterGroups(Options.LearningRate, Options.WeightDecay), Options);
-        Func<int, double>? validate = validation is null ? null : _ => Evaluate(validation, run.Device);
+        Func<int, ValidationScores>? validate = validation is null ? null : _ =>
+        {
+            double score = Evaluate(validation, run.Device);
+            return new ValidationScores(score, new Dictionary<string, double> { ["P_EXPR"] = score });
+        };
         return StageRun.Fit(Model, optimizer, Options, train, Loss, validate, run, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using AffectMae.Models.Data;
 using AffectMae.Models.Mae;
 using static TorchSharp.torch;
@@ -5,21 +6,18 @@ using static TorchSharp.torch;
 namespace AffectMae.Models.Training;
 
 /// <summary>
-/// Stage 1 (paper §3.1): MAE pre-training on unlabelled face frames, 75 % of patches masked, AdamW with warm-up and
-/// cosine; biases, norms and tokens are not decayed.
+/// Stage 1 (paper §3.1): MAE pre-training on unlabelled face frames, <see cref="MaeViTOptions.MaskRatio"/> of the
+/// patches masked (75 %), AdamW with warm-up and cosine; biases and 1-D parameters are not decayed
+/// (<see cref="WeightDecayGroups"/>).
 /// </summary>
 public sealed class MaePretrainingStage
 {
     /// <summary>Creates the stage for <paramref name="model"/>.</summary>
-    public MaePretrainingStage(MaeViT model, OptimizationOptions? options = null, double maskRatio = 0.75)
+    public MaePretrainingStage(MaeViT model, OptimizationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!(maskRatio >= 0 && maskRatio < 1))
-            throw new ArgumentOutOfRangeException(nameof(maskRatio), maskRatio, "The mask ratio must be in [0, 1) (the paper uses 0.75).");
         Model = model;
-        Options = options ?? OptimizationOptions.Pretraining;
-        Options.Validate();
-        MaskRatio = maskRatio;
+        Options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options ?? OptimizationOptions.Pretraining, nameof(options));
     }
 
     /// <summary>The model trained.</summary>
@@ -28,8 +26,8 @@ public sealed class MaePretrainingStage
     /// <summary>Optimisation settings.</summary>
     public OptimizationOptions Options { get; }
 
-    /// <summary>Fraction of patches removed.</summary>
-    public double MaskRatio { get; }
+    /// <summary>Fraction of patches removed: the model's <see cref="MaeViTOptions.MaskRatio"/>.</summary>
+    public double MaskRatio => Model.Options.MaskRatio;
 
     /// <summary>The reconstruction loss of one batch of images.</summary>
     public Tensor Loss(ImageBatch batch)

@@ -9,8 +9,18 @@ namespace AffectMae.Models.Training;
 /// <summary>How a stage's <c>Run</c> feeds, saves and reports.</summary>
 public sealed class StageRunOptions
 {
-    /// <summary>Batching of the training set; its seed is replaced by <see cref="OptimizationOptions.Seed"/> and its batch size by <see cref="OptimizationOptions.BatchSize"/>.</summary>
-    public DataLoaderOptions Loader { get; init; } = new();
+    /// <summary>
+    /// Worker threads that stage training batches in the background (see <see cref="DataLoaderOptions.Workers"/>).
+    /// The stage's loader takes its batch size and seed from the stage's <see cref="OptimizationOptions"/> only, so
+    /// nothing here can contradict them. <value>The default value is 2.</value>
+    /// </summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Most batches staged ahead of training (see <see cref="DataLoaderOptions.PrefetchBatches"/>). <value>The default value is 4.</value></summary>
+    public int PrefetchBatches { get; init; } = 4;
+
+    /// <summary>Drop an epoch's last batch when it is smaller than the batch size. <value>The default value is false.</value></summary>
+    public bool DropLast { get; init; }
 
     /// <summary>Where checkpoints go (a run resumes from <c>last/</c> when it exists), or null.</summary>
     public CheckpointPolicy? Checkpoints { get; init; }
@@ -28,16 +38,16 @@ public sealed class StageRunOptions
 /// <summary>The loop every stage shares: seed, build the loader and trainer, resume, fit.</summary>
 internal static class StageRun
 {
-    public static TrainingState Fit<TStaged, TBatch>(
+    internal static TrainingState Fit<TStaged, TBatch>(
         nn.Module model, AdamW optimizer, OptimizationOptions options, IBatchDataset<TStaged, TBatch> train,
-        Func<TBatch, Tensor> loss, Func<int, double>? validate, StageRunOptions run, CancellationToken cancellationToken)
+        Func<TBatch, Tensor> loss, Func<int, ValidationScores>? validate, StageRunOptions run, CancellationToken cancellationToken)
         where TStaged : class
         where TBatch : IDisposable
     {
         var loaderOptions = new DataLoaderOptions
         {
-            BatchSize = options.BatchSize, Shuffle = run.Loader.Shuffle, DropLast = run.Loader.DropLast,
-            Seed = unchecked((int)options.Seed), Workers = run.Loader.Workers, PrefetchBatches = run.Loader.PrefetchBatches,
+            BatchSize = options.BatchSize, Seed = unchecked((int)options.Seed), Shuffle = true, DropLast = run.DropLast,
+            Workers = run.Workers, PrefetchBatches = run.PrefetchBatches,
         };
         var loader = Data.DataLoader.Create(train, loaderOptions, run.Device);
         if (loader.BatchCount == 0)

@@ -1,3 +1,4 @@
+using AffectMae.Core.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
@@ -14,7 +15,12 @@ namespace AffectMae.Models.Training;
 /// <param name="GlobalStep">Steps since the start.</param>
 /// <param name="Loss">Loss of the last step.</param>
 /// <param name="LearningRate">Learning rate of the first parameter group at the last step.</param>
-public readonly record struct TrainingProgress(int Epoch, int StepInEpoch, int StepsPerEpoch, long GlobalStep, double Loss, double LearningRate);
+/// <param name="Epochs">Epochs the run takes.</param>
+public readonly record struct TrainingProgress(int Epoch, int StepInEpoch, int StepsPerEpoch, long GlobalStep, double Loss, double LearningRate, int Epochs)
+{
+    /// <summary>Optimiser steps the whole run takes: <see cref="Epochs"/> · <see cref="StepsPerEpoch"/>.</summary>
+    public long TotalSteps => (long)Epochs * StepsPerEpoch;
+}
 
 /// <summary>Where and how often a <see cref="Trainer"/> saves checkpoints.</summary>
 public sealed class CheckpointPolicy
@@ -33,7 +39,7 @@ public sealed class CheckpointPolicy
 }
 
 /// <summary>
-/// The optimisation loop shared by the three stages: per-step cosine learning rate, AdamW step, optional gradient
+/// The optimisation loop shared by the three stages: per-step learning rate (ILearningRateSchedule), AdamW step, optional gradient
 /// clipping, checkpoints that resume exactly, validation with the best checkpoint kept. Use <see cref="Step"/> inside
 /// your own loop, or <see cref="Fit{TBatch}"/> to run epochs.
 /// </summary>
@@ -45,15 +51,23 @@ public sealed class Trainer
     private readonly ILogger logger;
 
     /// <summary>Creates a trainer for <paramref name="model"/> with <paramref name="stepsPerEpoch"/> batches an epoch.</summary>
-    public Trainer(nn.Module model, OptimizerHelper optimizer, OptimizationOptions options, int stepsPerEpoch, ILogger? logger = null)
+    /// <param name="model">The model trained.</param>
+    /// <param name="optimizer">Its optimiser.</param>
+    /// <param name="options">Epochs, clipping and, unless <paramref name="schedule"/> is given, the schedule.</param>
+    /// <param name="stepsPerEpoch">Batches an epoch.</param>
+    /// <param name="logger">Receives one line an epoch.</param>
+    /// <param name="schedule">The learning-rate schedule; <see langword="null"/> for <see cref="OptimizationOptions.CreateSchedule"/>.</param>
+    public Trainer(nn.Module model, OptimizerHelper optimizer, OptimizationOptions options, int stepsPerEpoch, ILogger? logger = null, ILearningRateSchedule? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
         this.model = model;
         this.optimizer = optimizer;
-        this.options = options;
-        Schedule = new CosineSchedule(options, stepsPerEpoch);
+        this.options = options = OptionsValidation.ValidatedCopy(new OptimizationOptionsValidator(), options, nameof(options));
+        Schedule = schedule ?? options.CreateSchedule(stepsPerEpoch);
+        if (Schedule.StepsPerEpoch != stepsPerEpoch)
+            throw new ArgumentException($"The schedule counts {Schedule.StepsPerEpoch} steps an epoch but the trainer {stepsPerEpoch}; build the schedule for {stepsPerEpoch}.", nameof(schedule));
         this.logger = logger ?? NullLogger.Instance;
     }
 
@@ -69,7 +83,7 @@ public sealed class Trainer
     }
 
     /// <summary>The learning-rate schedule.</summary>
-    public CosineSchedule Schedule { get; }
+    public ILearningRateSchedule Schedule { get; }
 
     /// <summary>Where the run stands.</summary>
     public TrainingState State { get; private set; } = TrainingState.Start;
@@ -105,7 +119,25 @@ public sealed class Trainer
         return value;
     }
 
+    /// <summary>
+    /// When <c>best/</c> holds a better score than <see cref="State"/> knows of (a run restarted over an earlier one),
+    /// takes that score as the one to beat, so <c>best/</c> is only ever replaced by a better model.
+    /// </summary>
+    private void AdoptBestOnDisk(CheckpointPolicy? checkpoints)
+    {
+        if (checkpoints is null || !TrainingCheckpoint.Exists(checkpoints.Best)) return;
+        var held = TrainingCheckpoint.ReadState(checkpoints.Best);
+        if (held.BestScore is double score && (State.BestScore is null || score > State.BestScore))
+        {
+            logger.LogInformation("{Best} holds validation score {Score:F5} from epoch {Epoch}; only a better score replaces it", checkpoints.Best, score, held.BestEpoch + 1);
+            State = State with { BestScore = score, BestEpoch = held.BestEpoch };
+        }
+    }
+
     /// <summary>Continues from a checkpoint written by this trainer (weights, optimiser, random generator, position).</summary>
+    /// <param name="checkpointDirectory">The checkpoint folder, e.g. <see cref="CheckpointPolicy.Last"/>.</param>
+    /// <exception cref="DirectoryNotFoundException">There is no checkpoint there.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is damaged or does not fit the model; the message names the file.</exception>
     public void Resume(string checkpointDirectory)
     {
         State = TrainingCheckpoint.Load(checkpointDirectory, model, optimizer);
@@ -119,12 +151,20 @@ public sealed class Trainer
     /// </summary>
     /// <param name="epochBatches">Batches of epoch e; disposable batches are disposed after their step.</param>
     /// <param name="loss">The loss of a batch; the model is in training mode.</param>
-    /// <param name="validate">Score of the model after an epoch, higher is better (evaluation mode); null for none.</param>
+    /// <param name="validate">
+    /// Score of the model after an epoch, higher is better (evaluation mode), optionally with named figures that go into
+    /// <see cref="TrainingState.History"/>; a <c>double</c> converts. Null for none. <c>best/</c> is saved only when the
+    /// score beats both <see cref="TrainingState.BestScore"/> and the score <c>best/</c> already holds.
+    /// </param>
     /// <param name="checkpoints">Where to save checkpoints; null for none.</param>
     /// <param name="progress">Receives a report after every step.</param>
     /// <param name="cancellationToken">Stops after the current step; with checkpoints, <c>last/</c> is saved first.</param>
+    /// <returns>The final state.</returns>
+    /// <exception cref="InvalidOperationException">The loss or the validation score is not finite.</exception>
+    /// <exception cref="InvalidDataException"><c>best/</c> exists but is damaged; the message names the file.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; <c>last/</c> holds the step reached.</exception>
     public TrainingState Fit<TBatch>(
-        Func<int, IEnumerable<TBatch>> epochBatches, Func<TBatch, Tensor> loss, Func<int, double>? validate = null,
+        Func<int, IEnumerable<TBatch>> epochBatches, Func<TBatch, Tensor> loss, Func<int, ValidationScores>? validate = null,
         CheckpointPolicy? checkpoints = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(epochBatches);
@@ -136,8 +176,10 @@ public sealed class Trainer
             double lossSum = 0;
             int counted = 0;
             int alreadyDone = State.StepInEpoch;
-            foreach (var batch in epochBatches(epoch))
+            using var batches = epochBatches(epoch).GetEnumerator();
+            while (NextBatch(batches, checkpoints, cancellationToken))
             {
+                var batch = batches.Current;
                 if (alreadyDone > 0)
                 {
                     alreadyDone--;                      // done before the run was resumed
@@ -149,7 +191,7 @@ public sealed class Trainer
                     double value = Step(() => loss(batch));
                     lossSum += value;
                     counted++;
-                    progress?.Report(new TrainingProgress(epoch, State.StepInEpoch, Schedule.StepsPerEpoch, State.GlobalStep, value, optimizer.ParamGroups.First().LearningRate));
+                    progress?.Report(new TrainingProgress(epoch, State.StepInEpoch, Schedule.StepsPerEpoch, State.GlobalStep, value, optimizer.ParamGroups.First().LearningRate, options.Epochs));
                 }
                 finally
                 {
@@ -164,22 +206,48 @@ public sealed class Trainer
                 }
             }
 
-            State = State with { Epoch = epoch + 1, StepInEpoch = 0 };
-            logger.LogInformation("Epoch {Epoch}/{Epochs}: mean loss {Loss:F5} over {Steps} steps", epoch + 1, options.Epochs, counted > 0 ? lossSum / counted : double.NaN, counted);
+            double meanLoss = counted > 0 ? lossSum / counted : double.NaN;
+            logger.LogInformation("Epoch {Epoch}/{Epochs}: mean loss {Loss:F5} over {Steps} steps", epoch + 1, options.Epochs, meanLoss, counted);
+            var record = new EpochRecord(epoch, meanLoss);
+            bool improved = false;
             if (validate is not null)
             {
                 model.eval();
-                double score;
-                using (no_grad()) score = validate(epoch);
-                logger.LogInformation("Epoch {Epoch}: validation score {Score:F5}", epoch + 1, score);
-                if (State.BestScore is null || score > State.BestScore)
-                {
-                    State = State with { BestScore = score, BestEpoch = epoch };
-                    if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Best, model, optimizer, State);
-                }
+                ValidationScores scores;
+                using (no_grad()) scores = validate(epoch);
+                logger.LogInformation("Epoch {Epoch}: validation score {Score:F5}", epoch + 1, scores.Score);
+                if (!double.IsFinite(scores.Score))
+                    throw new InvalidOperationException($"The validation score is {scores.Score} after epoch {epoch + 1}; check the validation set and the model's outputs.");
+                record = record with { Score = scores.Score, Metrics = scores.Metrics };
+                AdoptBestOnDisk(checkpoints);
+                improved = State.BestScore is null || scores.Score > State.BestScore;
             }
+            State = State with
+            {
+                Epoch = epoch + 1,
+                StepInEpoch = 0,
+                BestScore = improved ? record.Score : State.BestScore,
+                BestEpoch = improved ? epoch : State.BestEpoch,
+                History = [.. State.History ?? [], record],
+            };
+            if (improved && checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Best, model, optimizer, State);
             if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
         }
         return State;
+    }
+
+    // A batch source that stops when cancelled (DataLoader waiting for its workers) throws between steps: the steps
+    // taken since the last save are saved first, as when the token is seen after a step.
+    private bool NextBatch<TBatch>(IEnumerator<TBatch> batches, CheckpointPolicy? checkpoints, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return batches.MoveNext();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+            throw;
+        }
     }
 }

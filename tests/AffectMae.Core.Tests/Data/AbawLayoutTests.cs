@@ -68,10 +68,10 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("a", new int[12]));
         temp.WriteText(Path.Combine("AU_Detection_Challenge", "Train_Set", "readme.md"), "not a video");
 
-        temp.Layout.AvailableTasks.Should().Equal(AbawTask.Expression, AbawTask.ActionUnits);
-        temp.Layout.HasAnnotations(AbawTask.ValenceArousal).Should().BeFalse();
-        temp.Layout.Videos(AbawTask.ActionUnits, AbawSplit.Train).Should().Equal("a");
-        var split = temp.Layout.OfficialSplit(AbawTask.Expression);
+        temp.Layout.AvailableTasks.Should().Equal(AffectTask.Expression, AffectTask.ActionUnits);
+        temp.Layout.HasAnnotations(AffectTask.ValenceArousal).Should().BeFalse();
+        temp.Layout.Videos(AffectTask.ActionUnits, AbawSplit.Train).Should().Equal("a");
+        var split = temp.Layout.OfficialSplit(AffectTask.Expression);
         split.Train.Should().Equal("a", "b");   // sorted, whatever the write order
         split.Validation.Should().Equal("c");
     }
@@ -82,8 +82,8 @@ public sealed class AbawLayoutTests : IDisposable
         temp.WriteText(Path.Combine("EXPR_Classification_Challenge", "Train_Set", "v.txt"),
             "Neutral,Anger,Disgust,Fear,Happiness,Sadness,Surprise,Other\n6\n");
 
-        temp.Layout.AvailableTasks.Should().Equal(AbawTask.Expression);
-        var read = temp.Layout.ReadAnnotation(AbawTask.Expression, AbawSplit.Train, "v");
+        temp.Layout.AvailableTasks.Should().Equal(AffectTask.Expression);
+        var read = temp.Layout.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v");
         read.Should().Be(new ExpressionAnnotation("v", [6]));
     }
 
@@ -101,7 +101,7 @@ public sealed class AbawLayoutTests : IDisposable
     {
         string folder = Path.Combine(temp.Root, "VA_Estimation_Challenge");
 
-        FluentActions.Invoking(() => temp.Layout.Videos(AbawTask.ValenceArousal, AbawSplit.Train))
+        FluentActions.Invoking(() => temp.Layout.Videos(AffectTask.ValenceArousal, AbawSplit.Train))
             .Should().Throw<DirectoryNotFoundException>()
             .WithMessage($"Annotation set folder '{folder}' not found; expected <root>/VA_Estimation_Challenge/{{Train_Set,Validation_Set}}/<video>.txt*");
     }
@@ -112,7 +112,7 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ValenceArousalAnnotation("v", [0f, 0f]));
         string folder = Path.Combine(temp.Root, "VA_Estimation_Challenge", "Validation_Set");
 
-        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AbawTask.ValenceArousal))
+        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AffectTask.ValenceArousal))
             .Should().Throw<DirectoryNotFoundException>()
             .WithMessage($"Split folder '{folder}' not found*");
     }
@@ -132,7 +132,7 @@ public sealed class AbawLayoutTests : IDisposable
     {
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("v", [0]));
 
-        FluentActions.Invoking(() => temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AbawTask.Expression, AbawSplit.Train))
+        FluentActions.Invoking(() => temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AffectTask.Expression, AbawSplit.Train))
             .Should().Throw<ArgumentException>()
             .WithMessage("Task Expression is read as ExpressionAnnotation, not ValenceArousalAnnotation*");
     }
@@ -143,8 +143,46 @@ public sealed class AbawLayoutTests : IDisposable
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("y", new int[24]));
         temp.Layout.WriteAnnotation(AbawSplit.Train, new ActionUnitAnnotation("x", new int[12]));
 
-        var read = temp.Layout.ReadAnnotations<VideoAnnotation>(AbawTask.ActionUnits, AbawSplit.Train).ToList();
+        var read = temp.Layout.ReadAnnotations<VideoAnnotation>(AffectTask.ActionUnits, AbawSplit.Train).ToList();
 
         read.Select(a => (a.Video, a.FrameCount)).Should().Equal(("x", 1), ("y", 2));
+    }
+    [Fact]
+    public void An_annotation_entry_that_is_a_folder_is_refused_instead_of_dropping_its_labels()
+    {
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("a", [0]));
+        string folder = Path.Combine(temp.Root, "EXPR_Recognition_Challenge", "Train_Set", "b.txt");
+        Directory.CreateDirectory(folder);
+
+        FluentActions.Invoking(() => temp.Layout.Videos(AffectTask.Expression, AbawSplit.Train))
+            .Should().Throw<IOException>().WithMessage($"Annotation file '{folder}' is a folder, not a regular file*");
+    }
+
+    [Fact]
+    public void A_video_in_both_splits_of_a_task_is_refused_naming_both_files()
+    {
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("a", [0]));
+        temp.Layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("b", [0]));
+        temp.Layout.WriteAnnotation(AbawSplit.Validation, new ExpressionAnnotation("b", [1]));
+        string train = temp.Layout.AnnotationPath(AffectTask.Expression, AbawSplit.Train, "b");
+        string validation = temp.Layout.AnnotationPath(AffectTask.Expression, AbawSplit.Validation, "b");
+
+        FluentActions.Invoking(() => temp.Layout.OfficialSplit(AffectTask.Expression)).Should().Throw<InvalidDataException>()
+            .WithMessage($"Video 'b' is in both splits: '{train}' and '{validation}'. Its frames would be trained on and validated on*");
+    }
+
+    [Fact]
+    public void The_layout_passes_its_line_length_cap_to_the_reader()
+    {
+        // The header holds 59 characters; line 2 holds 64: "3" and 63 spaces.
+        temp.WriteText(Path.Combine("EXPR_Recognition_Challenge", "Train_Set", "v.txt"),
+            "Neutral,Anger,Disgust,Fear,Happiness,Sadness,Surprise,Other\n3" + new string(' ', 63) + "\n");
+        var strict = new AbawLayout(temp.Root) { MaxAnnotationLineLength = 64 };
+        var stricter = new AbawLayout(temp.Root) { MaxAnnotationLineLength = 63 };
+
+        strict.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v").Should().Be(new ExpressionAnnotation("v", [3]));
+        FluentActions.Invoking(() => stricter.ReadAnnotation(AffectTask.Expression, AbawSplit.Train, "v"))
+            .Should().Throw<AnnotationFormatException>().Which.LineNumber.Should().Be(2);
+        FluentActions.Invoking(() => new AbawLayout(temp.Root) { MaxAnnotationLineLength = 0 }).Should().Throw<ArgumentOutOfRangeException>();
     }
 }

@@ -35,4 +35,18 @@ public sealed class AbawVideoTests : IDisposable
 
         AbawVideo.Load(layout, AbawSplit.Validation).Should().BeEmpty();
     }
+    [Fact]
+    public void A_video_annotated_in_training_for_one_task_and_in_validation_for_another_is_refused_naming_it()
+    {
+        var layout = new AbawLayout(root);
+        layout.WriteAnnotation(AbawSplit.Train, new ExpressionAnnotation("a", [1]));
+        layout.WriteAnnotation(AbawSplit.Train, ValenceArousalAnnotation.FromColumns("shared", [0.5f], [0f]));
+        layout.WriteAnnotation(AbawSplit.Validation, new ActionUnitAnnotation("shared", new int[12]));
+        string train = layout.AnnotationPath(AffectTask.ValenceArousal, AbawSplit.Train, "shared");
+        string validation = layout.AnnotationPath(AffectTask.ActionUnits, AbawSplit.Validation, "shared");
+
+        foreach (var split in new[] { AbawSplit.Train, AbawSplit.Validation })
+            FluentActions.Invoking(() => AbawVideo.Load(layout, split)).Should().Throw<InvalidDataException>()
+                .WithMessage($"Video 'shared' is in both splits: '{train}' and '{validation}'.*");
+    }
 }

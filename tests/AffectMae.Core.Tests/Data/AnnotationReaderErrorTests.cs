@@ -1,4 +1,6 @@
 using AffectMae.Core.Data;
+using AffectMae.Core.Tests.IO;
+using AffectMae.Testing;
 
 namespace AffectMae.Core.Tests.Data;
 
@@ -12,9 +14,9 @@ public sealed class AnnotationReaderErrorTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     /// <summary>Reads the file with <paramref name="read"/> and returns the exception, checking its path and line.</summary>
-    private AnnotationFormatException Fails(Func<string, VideoAnnotation> read, string text, int line)
+    private AnnotationFormatException Fails(Func<string, VideoAnnotation> read, string text, int line, string? existing = null)
     {
-        string path = temp.WriteText("bad.txt", text);
+        string path = existing ?? temp.WriteText("bad.txt", text);
         var error = FluentActions.Invoking(() => read(path)).Should().Throw<AnnotationFormatException>().Which;
         error.FilePath.Should().Be(path);
         error.LineNumber.Should().Be(line);
@@ -126,6 +128,71 @@ public sealed class AnnotationReaderErrorTests : IDisposable
         var error = Fails(AnnotationReader.ReadExpression, ExprHeader + "\n1\n\n2\n", line: 3);
 
         error.Message.Should().EndWith("expected a data line (blank lines are allowed only at the end of the file), got an empty line.");
+    }
+
+    [Fact]
+    public void A_file_holding_only_the_header_fails_on_line_two()
+    {
+        // A header and blank lines: no frame at all, which would make a video of zero frames downstream.
+        var error = Fails(AnnotationReader.ReadValenceArousal, "valence,arousal\n\n", line: 2);
+
+        error.Message.Should().EndWith("line 2: expected a data line for frame 1, got the end of the file (the file holds only the header).");
+    }
+
+    [Fact]
+    public void A_line_longer_than_the_cap_fails_saying_how_to_raise_the_cap()
+    {
+        // The header holds 54 characters, line 2 holds 23 (12 zeros, 11 commas) and line 3 the same after 40 spaces: 63.
+        string text = AuHeader + "\n0,0,0,0,0,0,0,0,0,0,0,0\n" + new string(' ', 40) + "0,0,0,0,0,0,0,0,0,0,0,0\n";
+        string path = temp.WriteText("long.txt", text);
+
+        var read = () => AnnotationReader.ReadActionUnits(path, maxLineLength: 63);
+        var error = FluentActions.Invoking(() => AnnotationReader.ReadActionUnits(path, maxLineLength: 62)).Should().Throw<AnnotationFormatException>().Which;
+
+        error.LineNumber.Should().Be(3);
+        error.Message.Should().Be($"{path}, line 3: expected a line of at most 62 characters, got a longer line; if the file is genuine, "
+            + "raise the cap (AbawLayout.MaxAnnotationLineLength, or the maxLineLength argument of AnnotationReader).");
+        read().FrameCount.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_file_without_line_breaks_fails_on_its_first_line_at_the_default_cap()
+    {
+        // A million NUL characters with no line break, as a copy of /dev/zero would give: the reader stops after
+        // 4096 characters instead of reading the whole file as one line.
+        string path = Path.Combine(temp.Root, "zeros.txt");
+        File.WriteAllBytes(path, new byte[1_000_000]);
+
+        Fails(_ => AnnotationReader.ReadExpression(path), "", line: 1, path).Expected.Should().Be("a line of at most 4096 characters");
+    }
+
+    [Fact]
+    public void Control_characters_from_the_file_are_escaped_in_the_message()
+    {
+        // ESC [ 2 J would clear the terminal that shows the error.
+        var error = Fails(AnnotationReader.ReadExpression, ExprHeader + "\n\u001B[2J\n", line: 2);
+
+        error.Message.Should().EndWith(@"got ""\u001B[2J"".").And.NotContain("\u001B");
+    }
+
+    [Fact]
+    public void An_annotation_path_that_is_a_folder_is_refused_naming_it()
+    {
+        string path = Path.Combine(temp.Root, "v.txt");
+        Directory.CreateDirectory(path);
+
+        FluentActions.Invoking(() => AnnotationReader.ReadExpression(path)).Should().Throw<IOException>()
+            .WithMessage($"Annotation file '{path}' is a folder, not a regular file*");
+    }
+
+    [Fact]
+    public void An_annotation_path_that_is_a_fifo_is_refused_without_blocking()
+    {
+        string path = Path.Combine(temp.Root, "pipe.txt");
+        if (!RegularFileTests.TryMakeFifo(path)) return;   // no FIFOs on this platform
+
+        TimeLimit.Run(TimeSpan.FromSeconds(10), () => AnnotationReader.ReadExpression(path))
+            .Should().BeOfType<IOException>().Which.Message.Should().Contain("is a FIFO (named pipe), not a regular file");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class AnnotationRoundTripTests : IDisposable
             "2-30-640x360", [0.5f, -1f, 1f / 3, 1e-5f, -5f], [-0.25f, 1f, -2f / 3, 0f, -5f]);
 
         temp.Layout.WriteAnnotation(AbawSplit.Train, written);
-        var read = temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AbawTask.ValenceArousal, AbawSplit.Train).Single();
+        var read = temp.Layout.ReadAnnotations<ValenceArousalAnnotation>(AffectTask.ValenceArousal, AbawSplit.Train).Single();
 
         read.Should().Be(written);
         read.Values.Should().Equal(written.Values);
@@ -123,14 +123,13 @@ public sealed class AnnotationRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void A_file_holding_only_the_header_is_a_video_of_zero_frames()
+    public void A_record_of_zero_frames_is_not_written_because_the_reader_would_refuse_the_file()
     {
-        string path = temp.WriteText("empty.txt", "valence,arousal\n");
+        string path = Path.Combine(temp.Root, "empty.txt");
 
-        var read = AnnotationReader.ReadValenceArousal(path);
-
-        read.FrameCount.Should().Be(0);
-        read.LabelledFrameCount.Should().Be(0);
+        FluentActions.Invoking(() => AnnotationWriter.Write(path, new ExpressionAnnotation("empty", [])))
+            .Should().Throw<ArgumentException>().WithMessage("Video 'empty' has no frames*");
+        File.Exists(path).Should().BeFalse();
     }
 
     [Fact]

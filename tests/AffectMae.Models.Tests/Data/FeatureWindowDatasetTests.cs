@@ -1,5 +1,7 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Data;
+using AffectMae.Models.Temporal;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Tests.Data;
@@ -115,6 +117,40 @@ public sealed class FeatureWindowDatasetTests
     {
         var act = () => new FeatureWindowDataset([new VideoFeatures("a", new float[4], 2), new VideoFeatures("b", new float[6], 3)], new VideoSegmenter(4, 2));
 
-        act.Should().Throw<ArgumentException>().WithMessage("*'b' has 3-wide*");
+        act.Should().Throw<ArgumentException>().WithMessage("Video 'b' has 3-wide features; 'a' has 2. All must match.*");
+    }
+
+    [Fact]
+    public void A_non_finite_feature_is_refused_naming_the_video_frame_and_feature()
+    {
+        // D = 4, 25 frames: value 77 is feature 77 mod 4 = 1 of row 19, i.e. frame 20 — past the first SIMD vectors.
+        var features = new float[100];
+        features[77] = float.NaN;
+        features[90] = float.PositiveInfinity;
+
+        var act = () => new VideoFeatures("v12", features, 4);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Video 'v12': feature 1 of frame 20 is NaN; the temporal model needs finite features*");
+    }
+
+    [Fact]
+    public void A_non_finite_valence_label_is_refused_naming_the_frame()
+    {
+        var act = () => new VideoFeatures("v", new float[6], 2, valenceArousal: [0.5f, 0.5f, -5f, -5f, float.NaN, 0f]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Video 'v': the valence of frame 3 is NaN; use -5 for an unlabelled frame.*");
+    }
+
+    [Fact]
+    public void Labelled_frames_are_counted_per_task_over_all_videos()
+    {
+        // SevenFrames: VA and expression unlabelled on frame 3 only (6 labelled each), AUs unlabelled on frame 5 (6);
+        // the second video has no annotations at all.
+        var dataset = new FeatureWindowDataset([SevenFrames(), new VideoFeatures("bare", new float[4], 2)], new VideoSegmenter(4, 2));
+
+        dataset.LabelledFrames(AffectTask.ValenceArousal).Should().Be(6);
+        dataset.LabelledFrames(AffectTask.Expression).Should().Be(6);
+        dataset.LabelledFrames(AffectTask.ActionUnits).Should().Be(6);
+        FluentActions.Invoking(() => dataset.LabelledFrames(AffectTask.All)).Should().Throw<ArgumentException>();
     }
 }

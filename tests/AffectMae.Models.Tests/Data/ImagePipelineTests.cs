@@ -161,4 +161,58 @@ public sealed class ImagePipelineTests : IDisposable
 
         act.Should().Throw<FileNotFoundException>().Which.FileName.Should().Be(path);
     }
+    [Fact]
+    public void An_image_above_the_pixel_cap_is_refused_from_its_header_before_decoding()
+    {
+        // A PNG of under 100 bytes whose header declares 100000 × 100000 pixels: decoding it would ask for a 40 GB bitmap.
+        string path = Path.Combine(images.Folder, "huge.png");
+        File.WriteAllBytes(path, PngHeaderOnly(100_000, 100_000));
+
+        FluentActions.Invoking(() => ImageDecoder.Decode(path)).Should().Throw<InvalidDataException>().WithMessage(
+            $"Image '{path}' is 100000×100000 = 10000000000 pixels, above the cap of 40000000; if it is genuine, raise ImageTransform.MaxPixels (or the maxPixels argument of ImageDecoder.Decode).");
+    }
+
+    [Fact]
+    public void The_pixel_cap_is_a_setting_of_the_transform()
+    {
+        string path = images.Gradient("g.png");   // 12 × 10 = 120 pixels
+
+        FluentActions.Invoking(() => new ImageTransform(4) { MaxPixels = 119 }.Load(path, new Random(0)))
+            .Should().Throw<InvalidDataException>().WithMessage("*is 12×10 = 120 pixels, above the cap of 119*");
+        new ImageTransform(4) { MaxPixels = 120 }.Load(path, new Random(0)).Should().HaveCount(3 * 4 * 4);
+        FluentActions.Invoking(() => new ImageTransform(4) { MaxPixels = 0 }).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void A_fifo_in_place_of_an_image_is_refused_without_blocking()
+    {
+        string path = Path.Combine(images.Folder, "00001.jpg");
+        if (OperatingSystem.IsWindows()) return;   // no FIFOs there
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])) mkfifo.WaitForExit();
+
+        TimeLimit.Run(TimeSpan.FromSeconds(10), () => ImageDecoder.Decode(path))
+            .Should().BeOfType<IOException>().Which.Message.Should().Contain("is a FIFO (named pipe), not a regular file");
+    }
+
+    /// <summary>A PNG signature, an IHDR chunk (8-bit RGB) of the given size, one IDAT of a few bytes and IEND: a valid header, almost no pixels.</summary>
+    private static byte[] PngHeaderOnly(int width, int height)
+    {
+        static byte[] Chunk(string type, byte[] data)
+        {
+            byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+            uint crc = 0xFFFFFFFF;                         // CRC-32 (ISO 3309) over type and data, as PNG requires
+            foreach (byte b in typed)
+            {
+                crc ^= b;
+                for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320 & (0 - (crc & 1)));
+            }
+            return [.. BigEndian((uint)data.Length), .. typed, .. BigEndian(~crc)];
+        }
+        static byte[] BigEndian(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+        byte[] header = [.. BigEndian((uint)width), .. BigEndian((uint)height), 8, 2, 0, 0, 0];
+        var pixels = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(pixels, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            zlib.Write(new byte[16]);                      // filter byte and the first pixels of row 0
+        return [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", header), .. Chunk("IDAT", pixels.ToArray()), .. Chunk("IEND", [])];
+    }
 }

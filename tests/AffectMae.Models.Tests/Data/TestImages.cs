@@ -31,6 +31,7 @@ internal sealed class TestImages : IDisposable
     public string Corrupt(string name)
     {
         string path = Path.Combine(Folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "this is not a JPEG");
         return path;
     }

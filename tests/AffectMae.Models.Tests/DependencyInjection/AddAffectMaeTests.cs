@@ -1,4 +1,5 @@
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Features;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
@@ -33,9 +34,9 @@ public class AddAffectMaeTests
     {
         using var provider = Build(new()
         {
-            ["AffectMae:Segmentation:Stride"] = "150",
-            ["AffectMae:Optimization:Temporal:Epochs"] = "7",
-            ["AffectMae:Mae:Depth"] = "6",
+            ["AffectMae:Recipe:Segmentation:Stride"] = "150",
+            ["AffectMae:Recipe:Optimization:Temporal:Epochs"] = "7",
+            ["AffectMae:Recipe:Mae:Depth"] = "6",
         });
 
         provider.GetRequiredService<IOptions<SegmentationOptions>>().Value.Stride.Should().Be(150);
@@ -48,7 +49,7 @@ public class AddAffectMaeTests
     [Fact]
     public void A_bad_setting_fails_start_up_validation_with_a_message_naming_it()
     {
-        using var provider = Build(new() { ["AffectMae:Segmentation:Stride"] = "400" });   // longer than the 300-frame window
+        using var provider = Build(new() { ["AffectMae:Recipe:Segmentation:Stride"] = "400" });   // longer than the 300-frame window
 
         var start = () => provider.GetRequiredService<IStartupValidator>().Validate();
 
@@ -58,11 +59,23 @@ public class AddAffectMaeTests
     [Fact]
     public void A_bad_named_optimisation_setting_is_reported_for_that_stage_only()
     {
-        using var provider = Build(new() { ["AffectMae:Optimization:FineTuning:LearningRate"] = "-1" });
+        using var provider = Build(new() { ["AffectMae:Recipe:Optimization:FineTuning:LearningRate"] = "-1" });
         var monitor = provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>();
 
         monitor.Get("Pretraining").LearningRate.Should().Be(5e-4);
         var fineTuning = () => monitor.Get("FineTuning");
-        fineTuning.Should().Throw<OptionsValidationException>().WithMessage("*LearningRate must be positive; it is -1*");
+        fineTuning.Should().Throw<OptionsValidationException>().WithMessage("*LearningRate must be positive*It is -1*");
+    }
+
+    [Fact]
+    public void Extraction_settings_bind_from_their_section_and_a_bad_one_fails_start_up()
+    {
+        using var provider = Build(new() { ["AffectMae:Extraction:BadFrames"] = "Skip", ["AffectMae:Extraction:StaleClaimAge"] = "00:02:00" });
+        using var bad = Build(new() { ["AffectMae:Extraction:MaxFilledFraction"] = "1.5" });
+
+        var extraction = provider.GetRequiredService<IOptions<FeatureExtractionOptions>>().Value;
+        (extraction.BadFrames, extraction.StaleClaimAge, extraction.MaxFilledFraction).Should().Be((BadFramePolicy.Skip, TimeSpan.FromMinutes(2), 0.5));
+        var start = () => bad.GetRequiredService<IStartupValidator>().Validate();
+        start.Should().Throw<OptionsValidationException>().WithMessage("*MaxFilledFraction must lie in 0 … 1*");
     }
 }

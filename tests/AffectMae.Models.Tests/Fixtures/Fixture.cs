@@ -9,6 +9,9 @@ public static class Fixture
     /// <summary>Full path of <c>Fixtures/&lt;name&gt;.safetensors</c> in the test output.</summary>
     public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".safetensors");
 
+    /// <summary>Full path of <c>Fixtures/&lt;fileName&gt;</c> (name and extension) in the test output.</summary>
+    public static string File(string fileName) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", fileName);
+
     /// <summary>Every tensor of a fixture file, by key.</summary>
     public static Dictionary<string, Tensor> Load(string name) => SafeTensors.Load(Path(name));
 

@@ -44,6 +44,7 @@ torch.set_default_dtype(torch.float32)
 
 _DTYPES = {
     torch.float32: ("F32", "<f4"),
+    torch.float64: ("F64", "<f8"),
     torch.int64: ("I64", "<i8"),
     torch.bool: ("BOOL", "|b1"),
 }

@@ -77,6 +77,33 @@ public class MaeClassifierTests
     }
 
     [Fact]
+    public void A_position_table_that_is_not_one_by_rows_by_width_is_rejected_naming_the_key_and_shape()
+    {
+        using var flat = zeros(5, 8);                       // [1 + 2², D] without the batch dimension
+        using var noPatches = zeros(1, 1, 8);               // only the class row
+
+        FluentActions.Invoking(() => MaeCheckpoint.InterpolatePosEmbed(flat, 4, "mae.safetensors")).Should().Throw<InvalidDataException>()
+            .WithMessage("mae.safetensors: 'pos_embed' has shape [5, 8] and dtype Float32; expected floating-point [1, 1 + g², D]*");
+        FluentActions.Invoking(() => MaeCheckpoint.InterpolatePosEmbed(noPatches, 4)).Should().Throw<InvalidDataException>()
+            .WithMessage("checkpoint: 'pos_embed' has shape [1, 1, 8]*");
+    }
+
+    [Fact]
+    public void A_checkpoint_with_a_nan_weight_is_refused_unless_allowed()
+    {
+        using var mae = new MaeViT(MaeViTOptions.Tiny);
+        StateDictLoader.LoadFile(mae, Fixture.Path("mae_tiny.weights"));
+        var weights = mae.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        weights["blocks.0.attn.qkv.weight"][0, 1] = float.NaN;
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+
+        FluentActions.Invoking(() => MaeCheckpoint.LoadPretrainedEncoder(classifier, weights, "nan.safetensors")).Should().Throw<InvalidDataException>()
+            .WithMessage("*non-finite weights*blocks.0.attn.qkv.weight holds 1 (the first, NaN, at [0, 1])*");
+        MaeCheckpoint.LoadPretrainedEncoder(classifier, weights, "nan.safetensors", allowNonFinite: true);
+        foreach (var tensor in weights.Values) tensor.Dispose();
+    }
+
+    [Fact]
     public void Layer_decay_gives_each_block_its_own_rate_and_exempts_biases_and_tokens_from_weight_decay()
     {
         // Tiny: depth 2, so layers 0 (embeddings), 1, 2 (blocks), 3 (fc_norm, head); decay 0.75:

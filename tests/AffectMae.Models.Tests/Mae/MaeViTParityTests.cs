@@ -18,10 +18,11 @@ public sealed class MaeViTParityTests : IDisposable
         foreach (var t in io.Values) t.Dispose();
     }
 
-    private static MaeViT LoadTiny(bool normPixLoss = false)
+    private static MaeViT LoadTiny(bool normPixLoss = false, FeaturePooling pooling = FeaturePooling.MeanPatchTokens)
     {
         var options = MaeViTOptions.Tiny;
         options.NormPixLoss = normPixLoss;
+        options.Pooling = pooling;
         var model = new MaeViT(options);
         StateDictLoader.LoadFile(model, Fixture.Path("mae_tiny.weights"));   // strict: every key must match
         model.eval();
@@ -65,11 +66,23 @@ public sealed class MaeViTParityTests : IDisposable
     [Fact]
     public void Features_match_the_reference_for_both_poolings()
     {
-        using var model = LoadTiny();
-        model.ExtractFeatures(io["images"]).ShouldMatch(io["features_mean"], "mean-pooled features");
+        using var meanPooled = LoadTiny();
+        using var classToken = LoadTiny(pooling: FeaturePooling.ClassToken);
 
-        model.Options.Pooling = FeaturePooling.ClassToken;
-        model.ExtractFeatures(io["images"]).ShouldMatch(io["features_cls"], "class-token features");
+        meanPooled.ExtractFeatures(io["images"]).ShouldMatch(io["features_mean"], "mean-pooled features");
+        classToken.ExtractFeatures(io["images"]).ShouldMatch(io["features_cls"], "class-token features");
+    }
+
+    [Fact]
+    public void Changing_the_options_a_model_hands_out_changes_nothing_in_the_model()
+    {
+        using var model = LoadTiny();
+        var options = model.Options;
+
+        options.Pooling = FeaturePooling.ClassToken;
+
+        model.Options.Pooling.Should().Be(FeaturePooling.MeanPatchTokens);
+        model.ExtractFeatures(io["images"]).ShouldMatch(io["features_mean"], "mean-pooled features");
     }
 
     [Fact]

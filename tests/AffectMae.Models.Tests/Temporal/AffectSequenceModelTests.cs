@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Tests.Fixtures;
 using TorchSharp;
@@ -148,6 +149,30 @@ public sealed class AffectSequenceModelTests(ITestOutputHelper output) : IDispos
         var run = () => model.call(x, null);
 
         run.Should().Throw<ArgumentException>().WithMessage("x has 768 features per frame but the module was built for 16: set AffectSequenceModelOptions.InputDim to 768*");
+    }
+
+    [Fact]
+    public void Non_finite_features_are_rejected_naming_the_window_frame_and_feature()
+    {
+        using var model = new AffectSequenceModel(AffectSequenceModelOptions.Tiny16D24);
+        using var x = zeros(2, 10, 16);
+        x[1, 3, 5] = float.NaN;
+        x[1, 7, 0] = float.NegativeInfinity;
+
+        var run = () => model.call(x, null);
+
+        run.Should().Throw<ArgumentException>().WithMessage(
+            "x holds NaN at window 1, frame 3, feature 5 (0-based) and 2 non-finite values in all; the temporal model needs finite features.*");
+    }
+
+    [Fact]
+    public void The_model_reports_the_tasks_it_predicts()
+    {
+        var options = AffectSequenceModelOptions.Tiny16D24;
+        options.Heads.Tasks = AffectTask.ValenceArousal | AffectTask.ActionUnits;
+        using var model = new AffectSequenceModel(options);
+
+        model.Tasks.Should().Be(AffectTask.ValenceArousal | AffectTask.ActionUnits);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Tests.Fixtures;
 using Xunit.Abstractions;

@@ -50,7 +50,7 @@ public class CosineScheduleTests
 
         var build = () => new CosineSchedule(options, 10);
 
-        build.Should().Throw<ArgumentException>().WithMessage("*LearningRate must be positive*WarmupEpochs must be in [0, Epochs = 2]*");
+        build.Should().Throw<ArgumentException>().WithMessage("*LearningRate must be positive*WarmupEpochs (3) exceeds Epochs (2)*");
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class ImageStagesTests : IDisposable
         var stage = new ExpressionFineTuningStage(model, options);
         var validation = new LabelledFrameDataset(valPaths, valLabels, transform);
 
-        stage.Run(new LabelledFrameDataset(trainPaths, trainLabels, transform), validation, new StageRunOptions { Loader = new DataLoaderOptions { Workers = 1, PrefetchBatches = 2 } });
+        stage.Run(new LabelledFrameDataset(trainPaths, trainLabels, transform), validation, new StageRunOptions { Workers = 1, PrefetchBatches = 2 });
 
         // Only classes 0 and 4 occur; the 6 absent classes score F1 = 0, so perfect predictions give macro F1 = 2/8.
         stage.Evaluate(validation).Should().BeApproximately(0.25, 1e-12);
@@ -60,7 +60,7 @@ public sealed class ImageStagesTests : IDisposable
         var stage = new MaePretrainingStage(model, options);
         var losses = new List<double>();
 
-        stage.Run(dataset, new StageRunOptions { Progress = new Collect(losses), Loader = new DataLoaderOptions { Workers = 0 } });
+        stage.Run(dataset, new StageRunOptions { Progress = new Collect(losses), Workers = 0 });
 
         // 8 frames in batches of 4 → 2 steps an epoch, 30 steps in all; compare the first and last epochs' means.
         losses.Should().HaveCount(30);

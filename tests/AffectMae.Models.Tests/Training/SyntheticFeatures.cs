@@ -1,3 +1,4 @@
+using AffectMae.Metrics;
 using AffectMae.Models.Data;
 
 namespace AffectMae.Models.Tests.Training;
@@ -29,11 +30,11 @@ internal static class SyntheticFeatures
             for (int d = 0; d < Dim; d++)
                 features[t * Dim + d] = (float)(mix[2 * d] * valence + mix[2 * d + 1] * arousal + noise * (random.NextDouble() - 0.5));
             bool unlabelled = random.NextDouble() < unlabelledFraction;
-            va[2 * t] = unlabelled ? LabelCodes.UnlabelledValenceArousal : (float)valence;
-            va[2 * t + 1] = unlabelled ? LabelCodes.UnlabelledValenceArousal : (float)arousal;
-            expression[t] = unlabelled ? LabelCodes.UnlabelledExpression : (valence >= 0 ? 0 : 2) + (arousal >= 0 ? 0 : 1);
+            va[2 * t] = unlabelled ? AffectLabels.UnlabelledValenceArousal : (float)valence;
+            va[2 * t + 1] = unlabelled ? AffectLabels.UnlabelledValenceArousal : (float)arousal;
+            expression[t] = unlabelled ? AffectLabels.UnlabelledExpression : (valence >= 0 ? 0 : 2) + (arousal >= 0 ? 0 : 1);
             for (int k = 0; k < 12; k++)
-                actionUnits[t * 12 + k] = unlabelled ? LabelCodes.UnlabelledActionUnit : auMix[2 * k] * valence + auMix[2 * k + 1] * arousal > 0 ? 1 : 0;
+                actionUnits[t * 12 + k] = unlabelled ? AffectLabels.UnlabelledActionUnit : auMix[2 * k] * valence + auMix[2 * k + 1] * arousal > 0 ? 1 : 0;
         }
         return new VideoFeatures(name, features, Dim, va, expression, actionUnits);
     }

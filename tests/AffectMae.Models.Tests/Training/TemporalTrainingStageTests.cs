@@ -33,7 +33,7 @@ public sealed class TemporalTrainingStageTests : IDisposable
         using var model = TinyModel();
         using var stage = new TemporalTrainingStage(model, Options);
 
-        var state = stage.Run(train, validation, new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Loader = new DataLoaderOptions { Workers = 0 } });
+        var state = stage.Run(train, validation, new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Workers = 0 });
         var evaluation = TemporalEvaluator.Evaluate(model, validation);
 
         // Constant predictors: a constant VA has covariance 0, so CCC 0 and P_VA = 0; predicting the majority class
@@ -66,11 +66,53 @@ public sealed class TemporalTrainingStageTests : IDisposable
             settings.Transformer.MaxLength = 50;
             using var model = new AffectSequenceModel(settings);
             using var stage = new TemporalTrainingStage(model, options);
-            stage.Run(train, validation: null, new StageRunOptions { Loader = new DataLoaderOptions { Workers = 0 } });
+            stage.Run(train, validation: null, new StageRunOptions { Workers = 0 });
             return TemporalEvaluator.Evaluate(model, validation).ValenceArousal!.Score;
         }
 
         ValenceArousal(temporal: true).Should().BeGreaterThan(ValenceArousal(temporal: false) + 0.03);   // seen here: 0.94 against 0.87
+    }
+
+    [Fact]
+    public void A_run_over_a_damaged_last_checkpoint_fails_naming_it_instead_of_starting_over()
+    {
+        // The case: last/state.json of "{}" restarted at epoch 0 and then replaced best/ with a worse model.
+        var train = new FeatureWindowDataset([SyntheticFeatures.Video("train", 40, seed: 1)], Segmenter);
+        var validation = new FeatureWindowDataset([SyntheticFeatures.Video("val", 40, seed: 2)], Segmenter);
+        var run = new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = folder }, Workers = 0 };
+        var options = new OptimizationOptions { LearningRate = 1e-3, Epochs = 1, WarmupEpochs = 0, BatchSize = 2, Seed = 3 };
+        using (var model = TinyModel())
+        using (var stage = new TemporalTrainingStage(model, options))
+            stage.Run(train, validation, run);
+        string state = Path.Combine(folder, "last", "state.json");
+        File.WriteAllText(state, "{}");
+        byte[] best = File.ReadAllBytes(Path.Combine(folder, "best", "model.safetensors"));
+
+        using var again = TinyModel();
+        using var restarted = new TemporalTrainingStage(again, new OptimizationOptions { LearningRate = 1e-3, Epochs = 2, WarmupEpochs = 0, BatchSize = 2, Seed = 3 });
+        var rerun = () => restarted.Run(train, validation, run);
+
+        rerun.Should().Throw<InvalidDataException>().WithMessage($"{state} is corrupt: the field 'Epoch' is missing*");
+        File.ReadAllBytes(Path.Combine(folder, "best", "model.safetensors")).Should().Equal(best);
+    }
+
+    [Fact]
+    public void A_validation_set_without_labels_for_a_predicted_task_is_refused_before_training()
+    {
+        // The validation video has VA and AU labels but no expression annotation; the model predicts all three tasks.
+        var train = new FeatureWindowDataset([SyntheticFeatures.Video("train", 40, seed: 1)], Segmenter);
+        var labelled = SyntheticFeatures.Video("val", 40, seed: 2);
+        var noExpression = new VideoFeatures("val", labelled.Features.ToArray(), labelled.FeatureDim, labelled.ValenceArousal.ToArray(), null, labelled.ActionUnits.ToArray());
+        var validation = new FeatureWindowDataset([noExpression], Segmenter);
+        using var model = TinyModel();
+        using var stage = new TemporalTrainingStage(model, Options);
+        var run = new StageRunOptions { Checkpoints = new CheckpointPolicy { Folder = Path.Combine(folder, "run") } };
+
+        var act = () => stage.Run(train, validation, run);
+
+        act.Should().Throw<ArgumentException>().WithMessage(
+            "The validation set (1 videos) has no frame labelled for Expression, which the model predicts: add validation videos annotated for Expression, or leave it out of TaskHeadsOptions.Tasks.*");
+        Directory.Exists(Path.Combine(folder, "run")).Should().BeFalse("nothing was trained");
     }
 
     [Fact]

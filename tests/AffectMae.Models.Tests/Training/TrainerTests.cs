@@ -71,12 +71,39 @@ public sealed class TrainerTests : IDisposable
         using var resumed = new Problem(initSeed: 2);
         var second = new Trainer(resumed.Model, resumed.Optimizer, Options, StepsPerEpoch);
         second.Resume(policy.Last);
-        second.State.Should().Be(new TrainingState(Epoch: 1, StepInEpoch: 2, GlobalStep: 7));
+        second.State.Should().BeEquivalentTo(new TrainingState(Epoch: 1, StepInEpoch: 2, GlobalStep: 7), o => o.Excluding(s => s.History));
+        second.State.History.Should().ContainSingle().Which.Epoch.Should().Be(0, "epoch 0 finished before the kill");
         second.Fit(resumed.Batches, resumed.Loss);
 
         var expected = uninterrupted.Model.state_dict();
         foreach (var (key, value) in resumed.Model.state_dict())
             value.eq(expected[key]).all().item<bool>().Should().BeTrue($"{key} is bit-identical after resuming");
+    }
+
+    [Fact]
+    public void Cancelled_while_waiting_for_a_batch_the_steps_taken_are_saved_before_stopping()
+    {
+        // As DataLoader does when cancelled while its workers stage the next batch: the enumeration itself throws.
+        using var problem = new Problem(initSeed: 1);
+        using var stop = new CancellationTokenSource();
+        IEnumerable<(Tensor X, Tensor Y)> StoppingAfterThree(int epoch)
+        {
+            foreach (var (batch, k) in problem.Batches(epoch).Select((b, k) => (b, k)))
+            {
+                if (epoch == 1 && k == 3)
+                {
+                    stop.Cancel();
+                    stop.Token.ThrowIfCancellationRequested();
+                }
+                yield return batch;
+            }
+        }
+        var policy = new CheckpointPolicy { Folder = folder, EverySteps = 0 };   // last/ only at epoch ends, but for the cancellation
+
+        var run = () => new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch).Fit(StoppingAfterThree, problem.Loss, checkpoints: policy, cancellationToken: stop.Token);
+
+        run.Should().Throw<OperationCanceledException>();
+        TrainingCheckpoint.ReadState(policy.Last).Should().BeEquivalentTo(new TrainingState(Epoch: 1, StepInEpoch: 3, GlobalStep: 8), o => o.Excluding(s => s.History));
     }
 
     [Fact]
@@ -89,8 +116,66 @@ public sealed class TrainerTests : IDisposable
         var state = trainer.Fit(problem.Batches, problem.Loss, validate: epoch => scores[epoch], checkpoints: new CheckpointPolicy { Folder = folder });
 
         (state.BestScore, state.BestEpoch).Should().Be((0.7, 1));
-        TrainingCheckpoint.ReadState(Path.Combine(folder, "best")).Should().Be(new TrainingState(2, 0, 10, 0.7, 1));
-        TrainingCheckpoint.ReadState(Path.Combine(folder, "last")).Should().Be(new TrainingState(3, 0, 15, 0.7, 1));
+        TrainingCheckpoint.ReadState(Path.Combine(folder, "best")).Should().BeEquivalentTo(new TrainingState(2, 0, 10, 0.7, 1), o => o.Excluding(s => s.History));
+        var last = TrainingCheckpoint.ReadState(Path.Combine(folder, "last"));
+        last.Should().BeEquivalentTo(new TrainingState(3, 0, 15, 0.7, 1), o => o.Excluding(s => s.History));
+        last.History!.Select(h => (h.Epoch, h.Score)).Should().Equal((0, 0.2), (1, 0.7), (2, 0.5));
+        last.History!.Should().OnlyContain(h => double.IsFinite(h.MeanLoss), "every epoch took its 5 steps");
+    }
+
+    [Fact]
+    public void A_run_restarted_from_scratch_never_replaces_a_better_best_checkpoint()
+    {
+        // Run 1 keeps epoch 1 (0.7) in best/. Run 2 starts over without last/ and scores 0.3, 0.6, 0.8: best/ must
+        // hold 0.7 after its first two epochs and take 0.8 only after the third.
+        var policy = new CheckpointPolicy { Folder = folder };
+        using (var first = new Problem(initSeed: 7))
+            new Trainer(first.Model, first.Optimizer, Options, StepsPerEpoch).Fit(first.Batches, first.Loss, epoch => new[] { 0.2, 0.7, 0.5 }[epoch], policy);
+        Directory.Delete(policy.Last, recursive: true);
+        var heldBeforeValidation = new List<double?>();
+        var lastBeforeValidation = new List<TrainingState>();
+
+        using var second = new Problem(initSeed: 8);
+        var state = new Trainer(second.Model, second.Optimizer, Options, StepsPerEpoch).Fit(second.Batches, second.Loss, epoch =>
+        {
+            heldBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Best).BestScore);
+            if (epoch > 0) lastBeforeValidation.Add(TrainingCheckpoint.ReadState(policy.Last));   // last/ stays readable for a resume
+            return new[] { 0.3, 0.6, 0.8 }[epoch];
+        }, policy);
+
+        heldBeforeValidation.Should().Equal(0.7, 0.7, 0.7);
+        lastBeforeValidation.Select(s => s with { History = null }).Should().Equal(new TrainingState(1, 0, 5, 0.7, 1), new TrainingState(2, 0, 10, 0.7, 1));
+        (TrainingCheckpoint.ReadState(policy.Best) with { History = null }).Should().Be(new TrainingState(3, 0, 15, 0.8, 2));
+        (state.BestScore, state.BestEpoch).Should().Be((0.8, 2));
+    }
+
+    [Fact]
+    public void A_run_restarted_with_a_worse_score_reports_the_best_it_kept()
+    {
+        var policy = new CheckpointPolicy { Folder = folder };
+        using (var first = new Problem(initSeed: 9))
+            new Trainer(first.Model, first.Optimizer, Options, StepsPerEpoch).Fit(first.Batches, first.Loss, epoch => 0.9, policy);
+        byte[] bestWeights = File.ReadAllBytes(Path.Combine(policy.Best, TrainingCheckpoint.ModelFileName));
+        Directory.Delete(policy.Last, recursive: true);
+
+        using var second = new Problem(initSeed: 10);
+        var state = new Trainer(second.Model, second.Optimizer, Options, StepsPerEpoch).Fit(second.Batches, second.Loss, epoch => 0.1, policy);
+
+        (state.BestScore, state.BestEpoch).Should().Be((0.9, 0));
+        File.ReadAllBytes(Path.Combine(policy.Best, TrainingCheckpoint.ModelFileName)).Should().Equal(bestWeights);
+    }
+
+    [Fact]
+    public void A_non_finite_validation_score_stops_training_before_saving_best()
+    {
+        using var problem = new Problem(initSeed: 11);
+        var policy = new CheckpointPolicy { Folder = folder };
+        var trainer = new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch);
+
+        var fit = () => trainer.Fit(problem.Batches, problem.Loss, _ => double.NaN, policy);
+
+        fit.Should().Throw<InvalidOperationException>().WithMessage("The validation score is NaN after epoch 1*");
+        TrainingCheckpoint.Exists(policy.Best).Should().BeFalse();
     }
 
     [Fact]
@@ -129,6 +214,8 @@ public sealed class TrainerTests : IDisposable
         var load = () => TrainingCheckpoint.Load(checkpoint, problem.Model, problem.Optimizer);
 
         load.Should().Throw<InvalidDataException>().WithMessage($"{Path.Combine(checkpoint, "state.json")} is corrupt*");
+        var resume = () => new Trainer(problem.Model, problem.Optimizer, Options, StepsPerEpoch).Resume(checkpoint);
+        resume.Should().Throw<InvalidDataException>();
     }
 
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -22,7 +22,7 @@ public sealed class WeightDecayGroupsTests
     }
 
     [Fact]
-    public void Matrices_are_decayed_and_biases_norms_and_tokens_are_not_and_frozen_parameters_are_left_out()
+    public void As_in_MAE_pretraining_matrices_and_tokens_are_decayed_biases_and_norms_are_not_and_frozen_parameters_are_left_out()
     {
         using var net = new Net();
         var options = new OptimizationOptions { LearningRate = 3e-4, WeightDecay = 0.05 };
@@ -30,11 +30,11 @@ public sealed class WeightDecayGroupsTests
         var groups = WeightDecayGroups.ParameterGroups(net, options);
 
         groups.Should().HaveCount(2);
-        // decayed: proj.weight [3, 4] = 12 values
-        groups[0].Parameters.Select(p => p.numel()).Should().Equal(12);
+        // decayed: cls_token [1, 1, 4] = 4 values (3-D; MAE's pre-training has no skip list), proj.weight [3, 4] = 12
+        groups[0].Parameters.Select(p => p.numel()).Should().Equal(4, 12);
         ((AdamW.Options)groups[0].Options).weight_decay.Should().Be(0.05);
-        // not decayed: cls_token 4, proj.bias 3, norm.weight 3, norm.bias 3 (in registration order); frozen.* in neither
-        groups[1].Parameters.Select(p => p.numel()).Should().Equal(4, 3, 3, 3);
+        // not decayed: proj.bias 3, norm.weight 3, norm.bias 3 (in registration order); frozen.* in neither
+        groups[1].Parameters.Select(p => p.numel()).Should().Equal(3, 3, 3);
         ((AdamW.Options)groups[1].Options).weight_decay.Should().Be(0.0);
         groups.Should().OnlyContain(g => g.Options.LearningRate == 3e-4);
     }

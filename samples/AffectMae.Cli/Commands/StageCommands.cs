@@ -100,10 +100,11 @@ internal static class StageCommands
         return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
         {
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
-            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames) };
+            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames), Precision = run.Precision };
             using var recognizer = AffectRecognizer.Load(
                 parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
                 parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);
+            console.MarkupLine($"Inference precision: {Markup.Escape(recognizer.Precision.ToString())}");
             var video = recognizer.PredictFolder(parse.GetValue(frames)!.FullName, ct);
             if (video.MissingFrames.Count > 0)
                 console.MarkupLine($"[yellow]{video.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", video.MissingFrames.Take(10)))}{(video.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");

@@ -24,7 +24,10 @@ public sealed class AffectRecognizer : IDisposable
 {
     private readonly bool ownsBundles;
 
-    /// <summary>Joins an encoder and a temporal model (the caller keeps ownership of the bundles).</summary>
+    /// <summary>
+    /// Joins an encoder and a temporal model (the caller keeps ownership of the bundles) and switches both to the
+    /// precision of the options (<see cref="Precision"/>): their weights are cast in place.
+    /// </summary>
     /// <param name="encoder">The frame encoder.</param>
     /// <param name="temporal">The temporal model, trained on <paramref name="encoder"/>'s features.</param>
     /// <param name="options">How to run; the defaults when null.</param>
@@ -49,8 +52,16 @@ public sealed class AffectRecognizer : IDisposable
         Encoder = encoder;
         Temporal = temporal;
         Inference = Options.Inference ?? temporal.Inference;
+        Precision = encoder.UseInferencePrecision(Options.Precision ?? Inference.Precision);
+        temporal.Model.UseInferencePrecision(Precision.Precision);
         this.ownsBundles = ownsBundles;
     }
+
+    /// <summary>
+    /// The precision both models compute in (<see cref="AffectRecognizerOptions.Precision"/>, else
+    /// <see cref="InferenceOptions.Precision"/>), resolved for the device, and why: log it.
+    /// </summary>
+    public Runtime.PrecisionChoice Precision { get; }
 
     /// <summary>The frame encoder.</summary>
     public EncoderBundle Encoder { get; }

@@ -2,6 +2,7 @@ using AffectMae.Core.Segmentation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Runtime;
 using SkiaSharp;
 
 namespace AffectMae.Models.Tests.Pipeline;
@@ -89,6 +90,34 @@ public sealed class AffectRecognizerTests : IDisposable
             using var image = File.Exists(path) ? ImageDecoder.Decode(path) : null;
             yield return new RecognizerFrame(k, image);   // read before the next frame is asked for, then disposed
         }
+    }
+
+    [Fact]
+    public void A_recognizer_in_bfloat16_agrees_with_float32_and_says_what_it_runs_in()
+    {
+        // 37 frames, windows of 12 with stride 4, random features: only the temporal model's precision differs here, so
+        // the outputs move by bfloat16's rounding (a relative 2⁻⁹ a step), far below 0.02.
+        var random = new Random(4);
+        var features = Enumerable.Range(0, 37 * 64).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        using var reference = Recognizer();
+        using var reduced = Recognizer(new AffectRecognizerOptions { BatchSize = 5, WindowBatchSize = 3, Precision = InferencePrecision.BFloat16 });
+
+        var expected = reference.PredictFeatures(features).Frames;
+        var actual = reduced.PredictFeatures(features).Frames;
+
+        reference.Precision.Precision.Should().Be(InferencePrecision.Float32, "float32 is what the bundle records");
+        reduced.Precision.Precision.Should().Be(InferencePrecision.BFloat16);
+        reduced.Encoder.FeatureProvenance.Precision.Should().Be("bfloat16");
+        for (int f = 0; f < 37; f++)
+        {
+            actual[f].Valence.Should().BeApproximately(expected[f].Valence, 0.02f);
+            actual[f].Arousal.Should().BeApproximately(expected[f].Arousal, 0.02f);
+            for (int c = 0; c < 8; c++)
+                actual[f].ExpressionProbabilities[c].Should().BeApproximately(expected[f].ExpressionProbabilities[c], 0.02f);
+            for (int j = 0; j < 12; j++)
+                actual[f].ActionUnitProbabilities[j].Should().BeApproximately(expected[f].ActionUnitProbabilities[j], 0.02f);
+        }
+        actual.Select(f => f.Valence).Should().NotEqual(expected.Select(f => f.Valence), "the temporal model really ran in bfloat16");
     }
 
     [Fact]

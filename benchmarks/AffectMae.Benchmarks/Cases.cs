@@ -67,6 +67,11 @@ internal static partial class Cases
             "blas" => Blas(ScalarType.Float32, settings),
             "blas-bf16" => Blas(ScalarType.BFloat16, settings),
             "precision-accuracy" => PrecisionAccuracy(settings),
+            "extract-e2e-b8" => ExtractEndToEnd(8, InferencePrecision.Float32, settings, warmup: 1, iterations: 3),
+            "extract-e2e-b8-bf16" => ExtractEndToEnd(8, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
+            "extract-e2e-b32-bf16" => ExtractEndToEnd(32, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
+            "predict-long" => PredictLong(InferencePrecision.Float32, settings),
+            "predict-long-bf16" => PredictLong(InferencePrecision.BFloat16, settings),
             "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
             "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
             "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
@@ -74,7 +79,7 @@ internal static partial class Cases
             "profile-temporal" => ProfileTemporal(settings),
             "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
             "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, video-decode, video-faces-k1, video-faces-k5, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 

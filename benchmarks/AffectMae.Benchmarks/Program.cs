@@ -1,4 +1,4 @@
-// Entry point: `all | extract | precision | mae | temporal | memory | overhead | blas | video` run each case in a fresh child process (so the
+// Entry point: `all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video` run each case in a fresh child process (so the
 // peak resident memory, VmHWM, belongs to that case alone), after waiting for the machine to be quiet, and merge the
 // results into benchmarks/results/affectmae.json. A case that other processes disturbed while it ran (more than 0.25
 // cores of theirs) is measured again, up to three times; the memory cases are not, their figures are memory. `case <name>` runs one case in this process.
@@ -34,6 +34,8 @@ internal static class Program
         ["overhead"] = ["overhead"],
         ["blas"] = ["blas", "blas-bf16"],
         ["precision"] = ["blas", "blas-bf16", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16", "precision-accuracy"],
+        ["e2e"] = ["extract-e2e-b8", "extract-e2e-b8-bf16", "extract-e2e-b32-bf16"],
+        ["long"] = ["predict-long", "predict-long-bf16"],
         ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-torchsharp-adamw", "profile-extract"],
         ["adamw"] = ["mae-b8-torchsharp-adamw", "temporal-b32-torchsharp-adamw"],
@@ -63,7 +65,7 @@ internal static class Program
 
     private const string Usage = """
         usage: dotnet run -c Release --project benchmarks/AffectMae.Benchmarks -- <command> [options]
-          commands: all | extract | precision | mae | temporal | memory | overhead | blas | video | profile | adamw | case <name>
+          commands: all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video | profile | adamw | case <name>
           options:  --warmup N  --iterations N   override every case's counts
                     --threads N                  intra-op threads (default 2)
                     --memory-batch N             windows a batch in the memory case (default 8)

@@ -178,6 +178,38 @@ public sealed class AffectRecognizer : IDisposable
     }
 
     /// <summary>
+    /// Per-frame results of a stream of feature rows from this recognizer's encoder (e.g. a feature cache read piece by
+    /// piece), numbered 1, 2, …, each yielded once no later window can change it. Memory holds a few windows whatever the
+    /// stream's length: an hour of video (108,000 frames) needs no more than a minute.
+    /// </summary>
+    /// <param name="features">One row of <see cref="EncoderBundle.FeatureDim"/> values a frame, or null for a frame without a face. The recognizer keeps each array until the windows that cover it have run: give a new array a frame.</param>
+    /// <param name="cancellationToken">Stops the stream.</param>
+    /// <returns>One result a frame, in order.</returns>
+    /// <exception cref="ArgumentException">A row does not hold <see cref="EncoderBundle.FeatureDim"/> values; the message gives the frame.</exception>
+    public IEnumerable<FrameAffect> PredictFeatureStream(IEnumerable<float[]?> features, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Stream();
+
+        IEnumerable<FrameAffect> Stream()
+        {
+            var session = new Session(this);
+            int frame = 0;
+            foreach (var row in features)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                frame++;
+                if (row is not null && row.Length != Encoder.FeatureDim)
+                    throw new ArgumentException($"Frame {frame} has {row.Length} features but the encoder {Encoder.Folder} gives {Encoder.FeatureDim}.", nameof(features));
+                foreach (var result in session.AddFeatures(frame, row))
+                    yield return result;
+            }
+            foreach (var result in session.Complete())
+                yield return result;
+        }
+    }
+
+    /// <summary>
     /// Per-frame results of a stream of frames, each yielded once no later window can change it. Memory holds one batch
     /// of images and a few windows of features, whatever the stream's length.
     /// </summary>

@@ -93,6 +93,23 @@ public sealed class AffectRecognizerTests : IDisposable
     }
 
     [Fact]
+    public void A_stream_of_feature_rows_equals_the_feature_matrix_and_checks_each_rows_width()
+    {
+        // 53 frames, windows of 12 with stride 4, every 7th frame without a face.
+        var random = new Random(5);
+        var features = Enumerable.Range(0, 53 * 64).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var faces = Enumerable.Range(0, 53).Select(f => f % 7 != 3).ToList();
+        using var recognizer = Recognizer();
+
+        var matrix = recognizer.PredictFeatures(features, faces).Frames;
+        var streamed = recognizer.PredictFeatureStream(Enumerable.Range(0, 53).Select(f => faces[f] ? features.AsSpan(f * 64, 64).ToArray() : null)).ToList();
+        var narrow = () => recognizer.PredictFeatureStream([new float[64], new float[63]]).ToList();
+
+        streamed.Should().BeEquivalentTo(matrix, o => o.WithStrictOrdering());
+        narrow.Should().Throw<ArgumentException>().WithMessage("Frame 2 has 63 features but the encoder * gives 64.*");
+    }
+
+    [Fact]
     public void A_recognizer_in_bfloat16_agrees_with_float32_and_says_what_it_runs_in()
     {
         // 37 frames, windows of 12 with stride 4, random features: only the temporal model's precision differs here, so

@@ -34,7 +34,7 @@ internal static class Program
         ["overhead"] = ["overhead"],
         ["blas"] = ["blas", "blas-bf16"],
         ["precision"] = ["blas", "blas-bf16", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16", "precision-accuracy"],
-        ["e2e"] = ["extract-e2e-b8", "extract-e2e-b8-bf16", "extract-e2e-b32-bf16"],
+        ["e2e"] = ["extract-e2e-b8-bf16", "extract-e2e-b32-bf16", "extract-e2e-b8"],
         ["long"] = ["predict-long", "predict-long-bf16"],
         ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-torchsharp-adamw", "profile-extract"],

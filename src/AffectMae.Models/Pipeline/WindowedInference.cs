@@ -150,7 +150,6 @@ internal sealed class WindowedInference
             using var predictions = model.call(input, mask);
             (va, expr, au) = (Values(predictions.ValenceArousal), Values(predictions.Expression), Values(predictions.ActionUnits));
         }
-        NativeHeap.ReturnFreedMemory();   // the call's activations go back to the system, so a long video's memory stays flat
         for (int b = 0; b < runnable.Count; b++)
         {
             foreach (int frame in Frames(runnable[b]))

@@ -44,8 +44,6 @@ internal sealed class WindowedInference
     private int first;                                     // index of rows[0]
     private int received;                                  // frames added
     private int nextWindow;                                // first window not yet queued
-    private float[]? inputs;                               // a full group's input, reused: 8 × 300 × 768 floats is 7.4 MB,
-                                                           // which a fresh array a call would leave on the large-object heap
 
     public WindowedInference(TemporalAffectModel model, VideoSegmenter segmenter, InferenceOptions inference, int windowBatch, Device device)
     {
@@ -125,27 +123,27 @@ internal sealed class WindowedInference
     {
         var runnable = windows.Where(k => Frames(k).Any(f => rows[f - first] is not null)).ToList();
         if (runnable.Count == 0) return;
-        long length = (long)runnable.Count * windowLength * featureDim;
-        var x = runnable.Count == windowBatch ? inputs ??= new float[length] : new float[length];
-        Array.Clear(x);                                                            // padding positions are zeros
-        var valid = new bool[runnable.Count * windowLength];
-        for (int b = 0; b < runnable.Count; b++)
-        {
-            foreach (int frame in Frames(runnable[b]))
-            {
-                if (rows[frame - first] is not { } row) continue;
-                int position = b * windowLength + frame - runnable[b] * stride;
-                row.CopyTo(x, (long)position * featureDim);
-                valid[position] = true;
-            }
-        }
-
         float[]? va, expr, au;
         using (CollectionPause.Begin())
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var input = tensor(x, [runnable.Count, windowLength, featureDim]).to(device);
+            // Rows go straight into native memory: a managed [8, 300, 768] array a call (7.4 MB, and TorchSharp's copy
+            // of it) would pile up on the large-object heap until a full collection, ~300 MB on a long video.
+            var x = zeros(runnable.Count, windowLength, featureDim);                // padding positions stay zero
+            var values = x.data<float>();
+            var valid = new bool[runnable.Count * windowLength];
+            for (int b = 0; b < runnable.Count; b++)
+            {
+                foreach (int frame in Frames(runnable[b]))
+                {
+                    if (rows[frame - first] is not { } row) continue;
+                    int position = b * windowLength + frame - runnable[b] * stride;
+                    values.CopyFrom(row, 0, (long)position * featureDim);
+                    valid[position] = true;
+                }
+            }
+            var input = x.to(device);
             var mask = tensor(valid, [runnable.Count, windowLength]).to(device);
             using var predictions = model.call(input, mask);
             (va, expr, au) = (Values(predictions.ValenceArousal), Values(predictions.Expression), Values(predictions.ActionUnits));

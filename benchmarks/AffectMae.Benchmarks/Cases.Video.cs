@@ -1,8 +1,14 @@
-// The video cases: decoding alone, and decoding with face finding and cropping (AffectMae.Video's FaceCropPipeline),
-// on one video made from Debian's astronaut.png the way the tests make theirs, frames/s side by side in one run.
+// The video cases: decoding alone, decoding with face finding and cropping (AffectMae.Video's FaceCropPipeline), and
+// the whole way from the video file to per-frame affect (VideoAffectRecognizer: the same front end, then the encoder
+// in batches and the temporal model's windows), on one video made from Debian's astronaut.png the way the tests make
+// theirs, frames/s side by side in one run.
+using AffectMae.Models.Mae;
+using AffectMae.Models.Pipeline;
+using AffectMae.Models.Temporal;
 using AffectMae.Video;
 using AffectMae.Video.Decoding;
 using AffectMae.Video.Faces;
+using AffectMae.Video.Recognition;
 using AffectMae.Video.Tests;
 using OpenCvSharp;
 
@@ -97,6 +103,63 @@ internal static partial class Cases
         finally
         {
             File.Delete(video);
+        }
+    }
+
+    /// <summary>
+    /// End to end: <see cref="VideoAffectRecognizer"/> over the same video, the front end of <c>video-faces-k5</c>
+    /// (decode → Haar cascade every 5th frame → crop, on background tasks), then the demo preset's encoder (ViT 96-d,
+    /// 64² input) in batches of the preset's 128 and its temporal model over windows of 100, stride 25, one row a frame.
+    /// The weights are seeded and random: the work does not depend on their values.
+    /// </summary>
+    private static CaseResult VideoPredict(Settings settings, int warmup, int iterations)
+    {
+        double rssStart = ProcessMemory.ResidentMiB();
+        string video = MakeVideo();
+        string bundles = Path.Combine(Path.GetTempPath(), $"affectmae-bench-bundles-{System.Environment.ProcessId}");
+        var recipe = AffectMaeRecipe.Demo;
+        TorchSharp.torch.manual_seed(0);
+        using (var classifier = new MaeClassifier(recipe.ClassifierOptions()))
+        using (var sequence = new AffectSequenceModel(recipe.SequenceModelFor(TemporalVariant.Full)))
+        {
+            var encoder = EncoderBundle.Save(Path.Combine(bundles, "encoder"), classifier, recipe.Normalization, recipe.Name, recipe.FaceCrop);
+            TemporalBundle.Save(Path.Combine(bundles, "temporal"), sequence, recipe.Segmentation, recipe.Name, encoder.WeightsSha256);
+        }
+        using var recognizer = AffectRecognizer.Load(Path.Combine(bundles, "encoder"), Path.Combine(bundles, "temporal"),
+            options: new AffectRecognizerOptions { BatchSize = recipe.Inference.EncoderBatchSize });
+        var faces = new FacePipelineOptions
+        {
+            Detector = new FaceDetectorOptions { ModelPath = new DebianAssets().HaarCascade() },
+            Tracker = new FaceTrackerOptions { DetectEvery = 5 },
+        };
+        var pipeline = new VideoAffectRecognizer(recognizer, faces);
+        double rssModel = ProcessMemory.ResidentMiB();
+        int withFace = 0;
+        try
+        {
+            void Body()
+            {
+                using var source = new VideoFileSource(video);
+                int rows = 0;
+                withFace = 0;
+                foreach (var row in pipeline.PredictAsync(source).ToBlockingEnumerable())
+                {
+                    rows++;
+                    if (row.FaceFound) withFace++;
+                }
+                if (rows != VideoFrames) throw new InvalidOperationException($"{rows} rows, expected {VideoFrames}");
+            }
+
+            var result = Measure("video-predict-k5",
+                $"VideoAffectRecognizer: decode + Haar cascade (whole frame every 5) + crops + demo encoder (batches of {recipe.Inference.EncoderBatchSize}) + temporal model, {VideoFrames} frames of {VideoSize.Width}×{VideoSize.Height}",
+                VideoFrames, settings, warmup, iterations, Body, rssStart, rssModel, median => (ImagesPerSecond: VideoFrames / median, null, null));
+            Log.Line($"  {withFace} of {VideoFrames} rows with a face ({VideoFrames - CoveredFrames.Count} frames show it)");
+            return result;
+        }
+        finally
+        {
+            File.Delete(video);
+            Directory.Delete(bundles, recursive: true);
         }
     }
 }

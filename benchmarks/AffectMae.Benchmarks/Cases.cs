@@ -75,11 +75,14 @@ internal static partial class Cases
             "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
             "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
             "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
+            "video-predict-k5" => VideoPredict(settings, warmup: 1, iterations: 3),
+            "recognizer-stream-2000" => RecognizerStream(2_000),
+            "recognizer-stream-20000" => RecognizerStream(20_000),
             "profile-extract" => ProfileExtract(settings),
             "profile-temporal" => ProfileTemporal(settings),
             "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
             "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 

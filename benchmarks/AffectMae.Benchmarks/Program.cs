@@ -36,7 +36,8 @@ internal static class Program
         ["precision"] = ["blas", "blas-bf16", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16", "precision-accuracy"],
         ["e2e"] = ["extract-e2e-b8-bf16", "extract-e2e-b32-bf16", "extract-e2e-b8"],
         ["long"] = ["predict-long", "predict-long-bf16"],
-        ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5"],
+        ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5", "video-predict-k5"],
+        ["stream"] = ["recognizer-stream-2000", "recognizer-stream-20000"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-torchsharp-adamw", "profile-extract"],
         ["adamw"] = ["mae-b8-torchsharp-adamw", "temporal-b32-torchsharp-adamw"],
     };
@@ -65,7 +66,7 @@ internal static class Program
 
     private const string Usage = """
         usage: dotnet run -c Release --project benchmarks/AffectMae.Benchmarks -- <command> [options]
-          commands: all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video | profile | adamw | case <name>
+          commands: all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video | stream | profile | adamw | case <name>
           options:  --warmup N  --iterations N   override every case's counts
                     --threads N                  intra-op threads (default 2)
                     --memory-batch N             windows a batch in the memory case (default 8)

@@ -23,6 +23,7 @@ public static class CliApplication
         root.Subcommands.Add(StageCommands.Train(console));
         root.Subcommands.Add(StageCommands.Evaluate(console));
         root.Subcommands.Add(StageCommands.Predict(console));
+        root.Subcommands.Add(VideoCommands.Crop(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         return root;
     }

@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
@@ -31,7 +32,7 @@ public sealed class FaceCropPipeline
     private readonly FaceCropper cropper;
 
     /// <summary>A pipeline whose detector is built from <see cref="FacePipelineOptions.Detector"/> for each run.</summary>
-    /// <param name="options">The settings; validated here (the model file is looked up when a run starts).</param>
+    /// <param name="options">The settings; validated and copied (the model file is looked up when a run starts).</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FaceCropPipeline(FacePipelineOptions options)
         : this(options, null)
@@ -39,15 +40,15 @@ public sealed class FaceCropPipeline
     }
 
     /// <summary>A pipeline with a detector of the caller's making.</summary>
-    /// <param name="options">The settings; validated here. <see cref="FacePipelineOptions.Detector"/> is ignored when <paramref name="detectorFactory"/> is given.</param>
+    /// <param name="options">The settings; validated and copied. <see cref="FacePipelineOptions.Detector"/> is ignored when <paramref name="detectorFactory"/> is given.</param>
     /// <param name="detectorFactory">Makes one detector per run (the run disposes it); <see langword="null"/> builds it from the options.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FaceCropPipeline(FacePipelineOptions options, Func<IFaceDetector>? detectorFactory)
     {
-        OptionsValidation.ThrowIfInvalid(new FacePipelineOptionsValidator(), options, nameof(options));
-        this.options = options;
-        createDetector = detectorFactory ?? (() => FaceDetectors.Create(options.Detector));
-        cropper = new FaceCropper(options.Crop);
+        this.options = OptionsValidation.ValidatedCopy(new FacePipelineOptionsValidator(), options, nameof(options));
+        var detector = this.options.Detector;
+        createDetector = detectorFactory ?? (() => FaceDetectors.Create(detector));
+        cropper = new FaceCropper(this.options.Crop ?? new FaceCropOptions());
     }
 
     /// <summary>The crop rule in use.</summary>
@@ -81,7 +82,14 @@ public sealed class FaceCropPipeline
         try
         {
             await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    row.Dispose();   // ReadAllAsync looks at the token only when the queue is empty
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 yield return row;
+            }
         }
         finally
         {

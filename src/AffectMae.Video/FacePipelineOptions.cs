@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using AffectMae.Video.Cropping;
+using AffectMae.Core.Data;
 using AffectMae.Video.Faces;
 
 namespace AffectMae.Video;
@@ -16,8 +16,13 @@ public sealed class FacePipelineOptions
     /// <summary>How the subject is followed from frame to frame.</summary>
     public FaceTrackerOptions Tracker { get; set; } = new();
 
-    /// <summary>How faces are cut out.</summary>
-    public FaceCropOptions Crop { get; set; } = new();
+    /// <summary>
+    /// How faces are cut out, or <see langword="null"/> for the default rule: <see cref="FaceCropOptions"/>' defaults
+    /// in a <see cref="FaceCropPipeline"/>, and the encoder bundle's own rule in a <see cref="Recognition.VideoAffectRecognizer"/>
+    /// (which refuses any other, so prediction crops the way the training frames were cropped).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public FaceCropOptions? Crop { get; set; }
 
     /// <summary>
     /// Frames each queue between two stages (decode → detect → crop → caller) holds at most. Memory stays bounded by

@@ -1,5 +1,5 @@
 using AffectMae.Core.Options;
-using AffectMae.Video.Cropping;
+using AffectMae.Core.Data;
 using AffectMae.Video.Faces;
 using Microsoft.Extensions.Options;
 
@@ -13,14 +13,15 @@ public sealed class FacePipelineOptionsValidator : IValidateOptions<FacePipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = OptionsValidation.AnnotationFailures(options);
-        if (options.Detector is null || options.Tracker is null || options.Crop is null)
+        if (options.Detector is null || options.Tracker is null)
         {
-            failures.Add("FacePipelineOptions.Detector, Tracker and Crop must all be set; start from new FacePipelineOptions().");
+            failures.Add("FacePipelineOptions.Detector and Tracker must both be set; start from new FacePipelineOptions().");
             return OptionsValidation.ToResult(failures);
         }
         failures.AddRange(new FaceDetectorOptionsValidator().Validate(name, options.Detector).Failures ?? []);
         failures.AddRange(new FaceTrackerOptionsValidator().Validate(name, options.Tracker).Failures ?? []);
-        failures.AddRange(new FaceCropOptionsValidator().Validate(name, options.Crop).Failures ?? []);
+        if (options.Crop is not null)
+            failures.AddRange(new FaceCropOptionsValidator().Validate(name, options.Crop).Failures ?? []);
         return OptionsValidation.ToResult(failures);
     }
 }

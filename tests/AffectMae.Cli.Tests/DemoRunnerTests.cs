@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace AffectMae.Cli.Tests;
 
+[Collection(GlobalRngCollection.Name)]
 public sealed class DemoRunnerTests : IDisposable
 {
     private readonly TempFolder folder = new();

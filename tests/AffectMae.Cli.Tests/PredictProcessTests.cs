@@ -38,5 +38,16 @@ public sealed class PredictProcessTests : IClassFixture<SmallDataSet>
         AffectCsv.Write(expected, recognizer.PredictFolder(frames).Frames);
         File.ReadAllText(Path.Combine(output, video + ".csv")).Should().Be(expected.ToString());
         File.Exists(Path.Combine(output, "va.txt")).Should().BeTrue("the frames start at 1, so the ABAW files are written too");
+
+        // Another protocol on the command line: the recognizer's with that protocol, and not the bundle's own.
+        string other = data.NewFolder("predict-protocol");
+        (exit, printed) = CliProcess.Run(TimeSpan.FromMinutes(3), "predict", "--frames", frames, "--output", other, "--work", run.Root, "--protocol", "NonOverlapping");
+        exit.Should().Be(ExitCodes.Success, printed);
+        var nonOverlapping = new AffectMae.Models.Evaluation.InferenceOptions { Protocol = AffectMae.Core.Segmentation.InferenceProtocol.NonOverlapping };
+        using var byProtocol = AffectRecognizer.Load(run.EncoderModel(EncoderKind.FineTuned), run.TemporalModel(TemporalVariant.Full),
+            options: new AffectRecognizerOptions { BatchSize = AffectMaeRecipe.Demo.Inference.EncoderBatchSize, Inference = nonOverlapping });
+        using var expectedByProtocol = new StringWriter();
+        AffectCsv.Write(expectedByProtocol, byProtocol.PredictFolder(frames).Frames);
+        File.ReadAllText(Path.Combine(other, video + ".csv")).Should().Be(expectedByProtocol.ToString()).And.NotBe(expected.ToString());
     }
 }

@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Video.Cropping;
 using AffectMae.Video.Faces;
 using OpenCvSharp;

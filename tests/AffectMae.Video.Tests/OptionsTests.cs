@@ -1,4 +1,4 @@
-using System.Text.Json;
+using AffectMae.Core.Data;
 using AffectMae.Video.Cropping;
 using AffectMae.Video.Faces;
 using Microsoft.Extensions.Configuration;
@@ -13,22 +13,6 @@ public sealed class OptionsTests
     public void The_defaults_are_valid()
     {
         new FacePipelineOptionsValidator().Validate(null, new FacePipelineOptions()).Succeeded.Should().BeTrue();
-    }
-
-    [Fact]
-    public void Out_of_range_crop_settings_say_what_to_use()
-    {
-        var result = new FaceCropOptionsValidator().Validate(null, new FaceCropOptions { OutputSize = 8, Margin = -0.1 });
-        result.Failures.Should().BeEquivalentTo(
-            "FaceCropOptions.OutputSize must lie in [16, 2048] pixels; use 112 (Aff-Wild2's cropped_aligned size). It is 8.",
-            "FaceCropOptions.Margin must lie in [0, 2] face sides; use 0.25 (a quarter of the face on every side). It is -0.1.");
-    }
-
-    [Fact]
-    public void A_centre_shift_beyond_the_margin_is_refused_because_it_would_cut_the_face()
-    {
-        var result = new FaceCropOptionsValidator().Validate(null, new FaceCropOptions { Margin = 0.1, CenterShift = 0.2 });
-        result.Failures.Should().ContainSingle().Which.Should().Contain("Keep |CenterShift| ≤ Margin: raise Margin to 0.2");
     }
 
     [Fact]
@@ -61,12 +45,50 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Crop_settings_round_trip_through_json_as_a_manifest_would_carry_them()
+    public void Modules_keep_a_copy_of_their_options_so_a_later_change_to_the_callers_object_changes_nothing()
     {
-        var crop = new FaceCropOptions { OutputSize = 224, Margin = 0.3, CenterShift = 0.1, AlignEyes = false, Border = CropBorder.Replicate };
-        string json = JsonSerializer.Serialize(crop);
-        json.Should().Be("""{"OutputSize":224,"Margin":0.3,"CenterShift":0.1,"AlignEyes":false,"Border":"Replicate"}""");
-        JsonSerializer.Deserialize<FaceCropOptions>(json).Should().BeEquivalentTo(crop);
+        var crop = new FaceCropOptions { OutputSize = 64 };
+        var cropper = new FaceCropper(crop);
+        crop.OutputSize = 32;
+        cropper.Options.OutputSize.Should().Be(64);
+
+        var options = new FacePipelineOptions { Crop = new FaceCropOptions { Margin = 0.5 }, QueueCapacity = 2 };
+        var pipeline = new FaceCropPipeline(options);
+        options.Crop.Margin = 0.1;
+        pipeline.Cropper.Options.Margin.Should().Be(0.5);
+
+        new FaceCropPipeline(new FacePipelineOptions()).Cropper.Options.Should().BeEquivalentTo(new FaceCropOptions(), "a pipeline without a crop rule cuts by the defaults");
+    }
+
+    [Fact]
+    public void A_tracker_keeps_a_copy_of_its_options()
+    {
+        var options = new FaceTrackerOptions { DetectEvery = 1, MaxMissedFrames = 0 };
+        var detector = new ScriptedDetector();
+        var tracker = new FaceTracker(detector, options);
+        options.DetectEvery = 100;
+        using var frame = new OpenCvSharp.Mat(100, 100, OpenCvSharp.MatType.CV_8UC3);
+        tracker.Next(frame);
+        tracker.Next(frame);
+        // With its own DetectEvery of 1 the tracker searches the whole frame every time; 100 would have searched the region around the face.
+        detector.WholeFrameSearches.Should().Be(2);
+    }
+
+    private sealed class ScriptedDetector : IFaceDetector
+    {
+        public int WholeFrameSearches { get; private set; }
+
+        public bool GivesLandmarks => false;
+
+        public IReadOnlyList<FaceDetection> Detect(OpenCvSharp.Mat image)
+        {
+            if (image.Width == 100) WholeFrameSearches++;
+            return [new FaceDetection(new FaceBox(40, 40, 20, 20), 1, null)];
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

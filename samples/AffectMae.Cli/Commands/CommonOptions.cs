@@ -105,12 +105,19 @@ internal sealed class CommonOptions
     /// </summary>
     public static void SetAction(Command command, IAnsiConsole console, Action<ParseResult, CancellationToken> body)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        command.SetAction((parse, cancellationToken) => Task.Run(() => Guard(console, () =>
+        ArgumentNullException.ThrowIfNull(body);
+        SetAction(command, console, (parse, cancellationToken) =>
         {
             body(parse, cancellationToken);
             return ExitCodes.Success;
-        }), CancellationToken.None));
+        });
+    }
+
+    /// <summary>As <see cref="SetAction(Command, IAnsiConsole, Action{ParseResult, CancellationToken})"/>, for a body that chooses its exit code.</summary>
+    public static void SetAction(Command command, IAnsiConsole console, Func<ParseResult, CancellationToken, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.SetAction((parse, cancellationToken) => Task.Run(() => Guard(console, () => body(parse, cancellationToken)), CancellationToken.None));
     }
 
     /// <summary>Runs a verb body, turning the failures a user can act on into messages and exit codes.</summary>

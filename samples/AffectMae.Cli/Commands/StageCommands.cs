@@ -1,9 +1,10 @@
 // The single-stage verbs: pretrain, finetune, extract, train, evaluate, predict. Each calls one stage of the
 // library's AffectMaePipeline on --data / --work with --recipe, resuming from checkpoints, so a real ABAW folder can be
-// processed stage by stage; this file only parses, prints and plots.
+// processed stage by stage; this file only parses, prints and plots. predict's video and photo input is in VideoCommands.
 using System.CommandLine;
 using AffectMae.Cli.Reporting;
 using AffectMae.Core.IO;
+using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
@@ -87,38 +88,60 @@ internal static class StageCommands
         }, variant, temporal);
     }
 
-    /// <summary><c>predict</c>: per-frame predictions for a folder of one video's face frames, from model bundles.</summary>
+    /// <summary><c>predict</c>: per-frame predictions for a folder of one video's face frames, a video or a photo, from model bundles.</summary>
     public static Command Predict(IAnsiConsole console)
     {
-        var frames = new Option<DirectoryInfo>("--frames") { Description = "Folder of one video's face frames; frames are numbered by their file names (00001.jpg, 2.png, …).", Required = true };
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where <video>.csv and the ABAW files va.txt, expr.txt, au.txt go.", Required = true };
+        var frames = new Option<DirectoryInfo?>("--frames") { Description = "Folder of one video's face frames (already cropped); frames are numbered by their file names (00001.jpg, 2.png, …)." };
+        var video = new Option<FileInfo?>("--video") { Description = "A video file: every decoded frame gets a row; the face is found, followed and cropped the way the encoder's training frames were." };
+        var image = new Option<FileInfo?>("--image") { Description = "A photo: one row, its face found and cropped like a video frame." };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Where <name>.csv goes (with --frames also the ABAW files va.txt, expr.txt, au.txt; with --plot the PNG).", Required = true };
         var encoder = new Option<DirectoryInfo?>("--encoder-model") { Description = "Encoder bundle (default: the run folder's fine-tuned encoder)." };
         var temporal = new Option<DirectoryInfo?>("--temporal-model") { Description = "Temporal bundle (default: the run folder's model of --variant)." };
-        var gaps = new Option<FrameGapPolicy>("--gaps") { Description = "Frame numbers without an image: Mark (rows without a face) or Refuse.", DefaultValueFactory = _ => FrameGapPolicy.Mark };
+        var gaps = new Option<FrameGapPolicy>("--gaps") { Description = "Frame numbers without an image (--frames): Mark (rows without a face) or Refuse.", DefaultValueFactory = _ => FrameGapPolicy.Mark };
         var badFrames = BadFramesOption("become rows without a face");
+        var protocol = new Option<InferenceProtocol?>("--protocol") { Description = $"How windows become per-frame predictions: {string.Join(", ", Enum.GetNames<InferenceProtocol>())} (default: the temporal bundle's, as it was validated)." };
+        var plot = new Option<bool>("--plot") { Description = "Also write va-<name>.png: predicted valence and arousal over time (frames without a face are gaps)." };
         var variant = VariantOption();
-        return Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a folder.", (run, parse, ct) =>
+        var faces = new VideoCommands();
+        var command = Verb(console, "predict", "Predict valence/arousal, expression and AUs for every frame of a frame folder, a video or a photo.", (run, parse, ct) =>
         {
+            var inputs = new (string Option, string? Path)[] { ("--frames", parse.GetValue(frames)?.FullName), ("--video", parse.GetValue(video)?.FullName), ("--image", parse.GetValue(image)?.FullName) };
+            if (inputs.Count(i => i.Path is not null) != 1)
+                throw new ArgumentException($"predict: give exactly one of --frames, --video or --image (got {(inputs.Any(i => i.Path is not null) ? string.Join(", ", inputs.Where(i => i.Path is not null).Select(i => i.Option)) : "none")}).");
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
+            string temporalFolder = parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen);
             var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames), Precision = run.Precision };
+            if (parse.GetValue(protocol) is { } chosenProtocol)
+            {
+                options.Inference = ModelManifest.Read(temporalFolder).Temporal?.Inference ?? new InferenceOptions();
+                options.Inference.Protocol = chosenProtocol;
+            }
             using var recognizer = AffectRecognizer.Load(
-                parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder),
-                parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen), run.Pipeline.Device, options);
+                parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder), temporalFolder, run.Pipeline.Device, options);
             console.MarkupLine($"Inference precision: {Markup.Escape(recognizer.Precision.ToString())}");
-            var video = recognizer.PredictFolder(parse.GetValue(frames)!.FullName, ct);
-            if (video.MissingFrames.Count > 0)
-                console.MarkupLine($"[yellow]{video.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", video.MissingFrames.Take(10)))}{(video.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
-            foreach (var bad in video.BadFrames.Take(10))
-                console.MarkupLine($"[yellow]frame {bad.Index} cannot be decoded[/] ({Markup.Escape(PrintableText.Escape(bad.Reason))}); its row has face_found 0.");
-            if (video.BadFrames.Count > 10)
-                console.MarkupLine($"[yellow]… and {video.BadFrames.Count - 10} more frames that cannot be decoded[/] ({Markup.Escape(string.Join(", ", video.BadFrames.Skip(10).Select(b => b.Index)))}).");
             string folder = parse.GetValue(output)!.FullName;
-            string csv = Path.Combine(folder, video.Video + ".csv");
-            AffectCsv.Write(csv, video.Frames);
+            if (inputs[0].Path is not { } framesFolder)
+            {
+                VideoCommands.Predict(console, recognizer, faces.Faces(parse), inputs.First(i => i.Path is not null).Path!, folder, parse.GetValue(plot), ct);
+                return;
+            }
+            var result = recognizer.PredictFolder(framesFolder, ct);
+            if (result.MissingFrames.Count > 0)
+                console.MarkupLine($"[yellow]{result.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", result.MissingFrames.Take(10)))}{(result.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
+            foreach (var bad in result.BadFrames.Take(10))
+                console.MarkupLine($"[yellow]frame {bad.Index} cannot be decoded[/] ({Markup.Escape(PrintableText.Escape(bad.Reason))}); its row has face_found 0.");
+            if (result.BadFrames.Count > 10)
+                console.MarkupLine($"[yellow]… and {result.BadFrames.Count - 10} more frames that cannot be decoded[/] ({Markup.Escape(string.Join(", ", result.BadFrames.Skip(10).Select(b => b.Index)))}).");
+            string csv = Path.Combine(folder, result.Video + ".csv");
+            AffectCsv.Write(csv, result.Frames);
             Wrote(console, csv);
-            if (video.Frames[0].Frame == 1)
-                foreach (var file in AbawSubmission.Write(folder, [video])) Wrote(console, file);
-        }, frames, output, encoder, temporal, gaps, badFrames, variant);
+            if (result.Frames[0].Frame == 1)
+                foreach (var file in AbawSubmission.Write(folder, [result])) Wrote(console, file);
+            if (parse.GetValue(plot))
+                Wrote(console, Plots.ValenceArousalOverTime(folder, result.Video, [.. result.Frames.Select(f => ((double)f.Frame, f.Valence, f.Arousal))], "frame"));
+        }, frames, video, image, output, encoder, temporal, gaps, badFrames, protocol, plot, variant);
+        faces.AddTo(command);
+        return command;
     }
 
     private static Option<string> VariantOption()

@@ -5,7 +5,7 @@ using ScottPlot;
 
 namespace AffectMae.Cli.Reporting;
 
-/// <summary>PNG plots of the demo: training curves, and predicted against true valence/arousal of one video.</summary>
+/// <summary>PNG plots of the demo: training curves, predicted against true valence/arousal of one video, and predicted valence/arousal of a video over time.</summary>
 internal static class Plots
 {
     /// <summary>One loss curve a stage, against the optimiser step, each in its own panel-sized file.</summary>
@@ -52,6 +52,55 @@ internal static class Plots
         plot.Axes.SetLimitsY(-1.1, 1.1);
         plot.ShowLegend();
         return Save(plot, folder, $"va-{Slug(predictions.Video)}.png");
+    }
+
+    /// <summary>
+    /// Predicted valence and arousal of one video (or photo, or frame folder) over time: one line each, broken where a
+    /// frame has no face (its values are NaN), so no line is drawn across frames that were not read.
+    /// </summary>
+    /// <param name="folder">Where <c>va-&lt;name&gt;.png</c> goes.</param>
+    /// <param name="name">The video's name.</param>
+    /// <param name="series">One entry a frame: its time (or frame number) and its predicted valence and arousal.</param>
+    /// <param name="xLabel">What the first value of an entry is, e.g. "time (s)".</param>
+    public static string ValenceArousalOverTime(string folder, string name, IReadOnlyList<(double X, float Valence, float Arousal)> series, string xLabel)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var plot = new Plot();
+        foreach (var (label, value, colour) in new (string, Func<(double X, float Valence, float Arousal), float>, Color)[]
+                 { ("valence", e => e.Valence, Colors.C0), ("arousal", e => e.Arousal, Colors.C1) })
+        {
+            bool named = false;
+            foreach (var run in Runs(series, e => !float.IsNaN(value(e))))
+            {
+                var line = plot.Add.Scatter(run.Select(e => e.X).ToArray(), run.Select(e => (double)value(e)).ToArray(), colour);
+                line.MarkerSize = run.Count == 1 ? 5 : 0;   // a lone frame between gaps is a dot
+                if (!named) line.LegendText = label;
+                named = true;
+            }
+        }
+        int withoutFace = series.Count(e => float.IsNaN(e.Valence) && float.IsNaN(e.Arousal));
+        plot.Title($"{name}: predicted valence and arousal ({series.Count} frames, {withoutFace} without a face)");
+        plot.XLabel(xLabel);
+        plot.Axes.SetLimitsY(-1.1, 1.1);
+        plot.ShowLegend();
+        return Save(plot, folder, $"va-{Slug(name)}.png");
+    }
+
+    // The maximal runs of consecutive entries that satisfy keep.
+    private static IEnumerable<List<T>> Runs<T>(IEnumerable<T> entries, Func<T, bool> keep)
+    {
+        var run = new List<T>();
+        foreach (var entry in entries)
+        {
+            if (keep(entry))
+            {
+                run.Add(entry);
+                continue;
+            }
+            if (run.Count > 0) yield return run;
+            run = [];
+        }
+        if (run.Count > 0) yield return run;
     }
 
     /// <summary>

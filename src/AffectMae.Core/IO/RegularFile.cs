@@ -41,6 +41,24 @@ public static class RegularFile
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize, options);
     }
 
+    /// <summary>Reads a regular file of at most <paramref name="maxBytes"/> bytes as UTF-8 text, after <see cref="ThrowIfNotRegular"/>.</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="what">What the file is, for messages.</param>
+    /// <param name="maxBytes">The largest size accepted; a settings file far larger than any real one is refused unread.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
+    /// <exception cref="IOException">The path is not a regular file.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than <paramref name="maxBytes"/>; the message names it.</exception>
+    public static string ReadAllText(string path, string what, long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        using var stream = OpenRead(path, what);
+        if (stream.Length > maxBytes)
+            throw new InvalidDataException($"{what} '{PrintableText.Escape(path)}' holds {stream.Length:N0} bytes, more than the {maxBytes:N0} such a file may have.");
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Whether anything — file, folder, FIFO, device — exists at <paramref name="path"/> (a dangling link does not).</summary>
     /// <param name="path">The path.</param>
     /// <returns><see langword="true"/> when the path names something.</returns>

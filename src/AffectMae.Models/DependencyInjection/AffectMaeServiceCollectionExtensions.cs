@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
@@ -22,10 +23,13 @@ public static class AffectMaeServiceCollectionExtensions
     /// Registers the <see cref="AffectMaeRecipe"/> bound from <c>AffectMae:Recipe</c> (<c>Preset</c>, default
     /// <c>paper</c>, then any setting by its JSON name, e.g. <c>AffectMae:Recipe:Mae:Depth</c>), and every options
     /// class the recipe is made of as <see cref="IOptions{TOptions}"/> read from it — <see cref="SegmentationOptions"/>,
-    /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="NormalizationOptions"/>,
+    /// <see cref="MaeViTOptions"/>, <see cref="MaeClassifierOptions"/>, <see cref="FaceCropOptions"/>, <see cref="NormalizationOptions"/>,
     /// <see cref="ClassifierHeadOptions"/>, <see cref="FrameSamplingOptions"/>, <see cref="AffectSequenceModelOptions"/>,
     /// <see cref="TemporalConvNetOptions"/>, <see cref="SegmentTransformerOptions"/>, <see cref="TaskHeadsOptions"/>,
-    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
+    /// <see cref="InferenceOptions"/>, <see cref="AuthorsTemporalOptions"/> (the authors' temporal stage) with its
+    /// <see cref="CausalTemporalConvNetOptions"/> and <see cref="ProjectedSegmentTransformerOptions"/>, the named
+    /// <see cref="AuthorsTemporalModelOptions"/> and <see cref="BatchNormHeadOptions"/> of each task (<c>ValenceArousal</c>,
+    /// <c>Expression</c>, <c>ActionUnits</c>), and the named <see cref="OptimizationOptions"/> <c>Pretraining</c>,
     /// <c>FineTuning</c>, <c>Temporal</c> (read them with <c>IOptionsMonitor&lt;OptimizationOptions&gt;.Get(name)</c>) —
     /// so one setting has one place. <see cref="DataLoaderOptions"/> bind from <c>AffectMae:DataLoader</c> and
     /// <see cref="AffectRecognizerOptions"/> from <c>AffectMae:Recognizer</c>, <see cref="FeatureExtractionOptions"/> from
@@ -49,6 +53,7 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.Segmentation, new SegmentationOptionsValidator());
         Part(services, r => r.Mae, new MaeViTOptionsValidator());
         Part(services, r => r.ClassifierOptions(), new MaeClassifierOptionsValidator());
+        Part(services, r => r.FaceCrop, new FaceCropOptionsValidator());
         Part(services, r => r.Normalization, new NormalizationOptionsValidator());
         Part(services, r => r.Classifier, new AnnotationsValidator<ClassifierHeadOptions>());
         Part(services, r => r.Sampling, new AnnotationsValidator<FrameSamplingOptions>());
@@ -58,11 +63,16 @@ public static class AffectMaeServiceCollectionExtensions
         Part(services, r => r.SequenceModel.Heads, new TaskHeadsOptionsValidator());
         Part(services, r => r.Inference, new InferenceOptionsValidator());
         Part(services, r => r.AuthorsTemporal, new AuthorsTemporalOptionsValidator());
-        foreach (string name in OptimizationBlocks.Names)
+        Part(services, r => r.AuthorsTemporal.Tcn, new CausalTemporalConvNetOptionsValidator());
+        Part(services, r => r.AuthorsTemporal.Transformer, new ProjectedSegmentTransformerOptionsValidator());
+        foreach (var task in AffectTasks.Each)
         {
-            services.AddOptions<OptimizationOptions>(name).Configure<ConfiguredRecipe>((o, r) => CopyProperties(r.Recipe.Optimization[name], o));
-            services.AddSingleton<IValidateOptions<OptimizationOptions>>(new NamedValidator<OptimizationOptions>(name, new OptimizationOptionsValidator()));
+            // The authors' model is one model a task: named options, read with IOptionsMonitor<T>.Get(task.ToString()).
+            NamedPart(services, task.ToString(), r => r.AuthorsTemporal.ModelFor(task), new AuthorsTemporalModelOptionsValidator());
+            NamedPart(services, task.ToString(), r => r.AuthorsTemporal.ModelFor(task).Head, new BatchNormHeadOptionsValidator());
         }
+        foreach (string name in OptimizationBlocks.Names)
+            NamedPart(services, name, r => r.Optimization[name], new OptimizationOptionsValidator());
 
         Bind<DataLoaderOptions>(services, root.GetSection(DataLoaderOptions.SectionName), new DataLoaderOptionsValidator());
         Bind<AffectRecognizerOptions>(services, root.GetSection(AffectRecognizerOptions.SectionName), new AffectRecognizerOptionsValidator());
@@ -76,6 +86,13 @@ public static class AffectMaeServiceCollectionExtensions
     {
         services.AddOptions<TOptions>().Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
         services.AddSingleton(validator);
+    }
+
+    private static void NamedPart<TOptions>(IServiceCollection services, string name, Func<AffectMaeRecipe, TOptions> part, IValidateOptions<TOptions> validator)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>(name).Configure<ConfiguredRecipe>((options, configured) => CopyProperties(part(configured.Recipe), options));
+        services.AddSingleton<IValidateOptions<TOptions>>(new NamedValidator<TOptions>(name, validator));
     }
 
     private static void Bind<TOptions>(IServiceCollection services, IConfigurationSection section, IValidateOptions<TOptions> validator)

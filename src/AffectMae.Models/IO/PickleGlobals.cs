@@ -75,10 +75,10 @@ public static class PickleGlobals
                 case 0x94: memo[memo.Count] = top; keepsStack = true; break;                             // MEMOIZE
                 case (byte)'q': memo[Length(pickle, ref at, 1)] = top; keepsStack = true; break;        // BINPUT
                 case (byte)'r': memo[Length(pickle, ref at, 4)] = top; keepsStack = true; break;        // LONG_BINPUT
-                case (byte)'p': memo[long.Parse(Line(pickle, ref at), System.Globalization.CultureInfo.InvariantCulture)] = top; keepsStack = true; break; // PUT
+                case (byte)'p': memo[MemoKey(Line(pickle, ref at), offset)] = top; keepsStack = true; break; // PUT
                 case (byte)'h': pushedString = memo.GetValueOrDefault(Length(pickle, ref at, 1)); break; // BINGET
                 case (byte)'j': pushedString = memo.GetValueOrDefault(Length(pickle, ref at, 4)); break; // LONG_BINGET
-                case (byte)'g': pushedString = memo.GetValueOrDefault(long.Parse(Line(pickle, ref at), System.Globalization.CultureInfo.InvariantCulture)); break; // GET
+                case (byte)'g': pushedString = memo.GetValueOrDefault(MemoKey(Line(pickle, ref at), offset)); break; // GET
 
                 // -- framing and protocol: no effect on the stack -----------------------------------------------
                 case 0x80: Skip(pickle, ref at, 1); keepsStack = true; break;                            // PROTO
@@ -166,4 +166,9 @@ public static class PickleGlobals
         at += end + 1;
         return line;
     }
+
+    // The decimal memo index of PUT and GET.
+    private static long MemoKey(string line, int offset) =>
+        long.TryParse(line, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long key) ? key
+        : throw new InvalidDataException($"The memo index '{AffectMae.Core.IO.PrintableText.Quote(line)}' of the opcode at byte {offset} is not a number: the data is damaged.");
 }

@@ -4,6 +4,8 @@
 // refusing it.
 using System.Collections;
 using System.IO.Compression;
+using System.IO.Hashing;
+using AffectMae.Core.IO;
 using Razorvine.Pickle;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -49,7 +51,7 @@ public static class PyTorchFile
     public static bool IsPyTorchZip(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.OpenRead(path);
+        using var stream = RegularFile.OpenRead(path, "PyTorch file");
         Span<byte> head = stackalloc byte[4];
         return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual(ZipSignature);
     }
@@ -82,7 +84,7 @@ public static class PyTorchFile
             foreach (DictionaryEntry item in dictionary)
             {
                 if (item.Key is string key && item.Value is Tensor tensor) tensors[key] = tensor;
-                else others.Add($"{item.Key} ({item.Value?.GetType().Name ?? "None"})");
+                else others.Add($"{PrintableText.Quote(item.Key?.ToString() ?? "None")} ({item.Value?.GetType().Name ?? "None"})");
             }
         }
         var kept = new HashSet<object>(tensors.Values, ReferenceEqualityComparer.Instance);
@@ -112,7 +114,7 @@ public static class PyTorchFile
     public static Hashtable Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = RegularFile.OpenRead(path, "PyTorch file");
         CheckZipSignature(stream, path);
         CheckGlobals(stream, path);
         stream.Position = 0;
@@ -121,7 +123,8 @@ public static class PyTorchFile
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
         catch (Exception e) when (e is PickleException or InvalidDataException or InvalidCastException or NotImplementedException
-                                     or EndOfStreamException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException)
+                                     or EndOfStreamException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException
+                                     or FormatException or OverflowException or ArgumentException or NullReferenceException or System.Runtime.InteropServices.ExternalException)
         {
             throw new InvalidDataException($"{path}: cannot read this torch.save file: {e.Message}", e);
         }
@@ -142,6 +145,7 @@ public static class PyTorchFile
         try
         {
             using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            CheckCrc32(archive, path);
             // The same entry PyBridge unpickles: the first whose name ends with "data.pkl".
             var entry = archive.Entries.FirstOrDefault(e => e.Name.EndsWith("data.pkl", StringComparison.Ordinal))
                 ?? throw new InvalidDataException($"{path}: the zip archive holds no data.pkl, so it is not a torch.save file.");
@@ -174,7 +178,27 @@ public static class PyTorchFile
         }
     }
 
-    private static IEnumerable<object> Keys(Hashtable table) => table.Keys.Cast<object>().OrderBy(k => k.ToString(), StringComparer.Ordinal);
+    // .NET's zip reader does not check CRCs, and PyBridge reads storages without checking them either; torch.load
+    // (miniz) refuses a damaged entry, so we do too: a flipped bit must not load as another weight or key.
+    private static void CheckCrc32(ZipArchive archive, string path)
+    {
+        var crc = new Crc32();
+        byte[] buffer = new byte[1 << 16];
+        foreach (var entry in archive.Entries)
+        {
+            crc.Reset();
+            using var data = entry.Open();
+            for (int read; (read = data.Read(buffer)) > 0;)
+                crc.Append(buffer.AsSpan(0, read));
+            if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+                throw new InvalidDataException($"{path}: the zip entry '{PrintableText.Escape(entry.FullName)}' fails its CRC-32 check "
+                    + $"(0x{crc.GetCurrentHashAsUInt32():x8} computed, 0x{entry.Crc32:x8} recorded): the file is damaged.");
+        }
+    }
+
+    // Keys come from the file: quoted with control characters escaped.
+    private static IEnumerable<string> Keys(Hashtable table) =>
+        table.Keys.Cast<object>().Select(k => PrintableText.Quote(k.ToString() ?? "None")).Order(StringComparer.Ordinal);
 
     private static IEnumerable<Tensor> EnumerateTensors(object? value) => value switch
     {

@@ -9,7 +9,7 @@ namespace AffectMae.Models.Pipeline;
 /// Per-frame results as CSV, one row a frame under a named header:
 /// <c>frame,face_found,valence,arousal,expression,p_Neutral,…,p_Other,p_AU1,…,p_AU26,AU1,…,AU26</c>. Numbers use the
 /// invariant culture and round-trip (a float read back is the float written); a frame without a face leaves every
-/// value empty. Callers may put their own columns (a time stamp, a face box) before the standard ones.
+/// value empty. Callers may add their own columns (a time stamp, a face box) right after <c>frame</c>, which stays first.
 /// </summary>
 public static class AffectCsv
 {
@@ -25,7 +25,7 @@ public static class AffectCsv
     /// <summary>Writes the header and one row a frame to <paramref name="path"/>, atomically (a temporary file, then a rename).</summary>
     /// <param name="path">The file to create or replace.</param>
     /// <param name="frames">The rows.</param>
-    /// <param name="extraColumns">Names of the caller's columns, written first; or null.</param>
+    /// <param name="extraColumns">Names of the caller's columns, written after <c>frame</c>; or null.</param>
     /// <param name="extraValues">The caller's values of a row, as many as <paramref name="extraColumns"/>; or null.</param>
     public static void Write(string path, IEnumerable<FrameAffect> frames, IReadOnlyList<string>? extraColumns = null, Func<FrameAffect, IReadOnlyList<string>>? extraValues = null)
     {
@@ -40,7 +40,7 @@ public static class AffectCsv
     /// <summary>Writes the header and one row a frame to <paramref name="writer"/>.</summary>
     /// <param name="writer">Where the text goes.</param>
     /// <param name="frames">The rows.</param>
-    /// <param name="extraColumns">Names of the caller's columns, written first; or null.</param>
+    /// <param name="extraColumns">Names of the caller's columns, written after <c>frame</c>; or null.</param>
     /// <param name="extraValues">The caller's values of a row, as many as <paramref name="extraColumns"/>; or null.</param>
     public static void Write(TextWriter writer, IEnumerable<FrameAffect> frames, IReadOnlyList<string>? extraColumns = null, Func<FrameAffect, IReadOnlyList<string>>? extraValues = null)
     {
@@ -52,12 +52,12 @@ public static class AffectCsv
     }
 
     /// <summary>The header line.</summary>
-    /// <param name="extraColumns">Names of the caller's columns, written first; or null.</param>
-    public static string Header(IReadOnlyList<string>? extraColumns = null) => string.Join(",", [.. extraColumns ?? [], .. Columns]);
+    /// <param name="extraColumns">Names of the caller's columns, written after <c>frame</c>; or null.</param>
+    public static string Header(IReadOnlyList<string>? extraColumns = null) => string.Join(",", [Columns[0], .. extraColumns ?? [], .. Columns.Skip(1)]);
 
     /// <summary>The line of one frame.</summary>
     /// <param name="frame">The frame.</param>
-    /// <param name="extraValues">The caller's values, written first; or null.</param>
+    /// <param name="extraValues">The caller's values, written after the frame number; or null.</param>
     /// <param name="extraCount">How many the header announced.</param>
     /// <exception cref="ArgumentException">The caller's values do not match their columns.</exception>
     public static string Row(FrameAffect frame, IReadOnlyList<string>? extraValues = null, int extraCount = 0)
@@ -66,8 +66,8 @@ public static class AffectCsv
         if ((extraValues?.Count ?? 0) != extraCount)
             throw new ArgumentException($"Frame {frame.Frame} has {extraValues?.Count ?? 0} values for {extraCount} extra columns.", nameof(extraValues));
         var cells = new List<string>(Columns.Count + extraCount);
-        cells.AddRange(extraValues ?? []);
         cells.Add(frame.Frame.ToString(CultureInfo.InvariantCulture));
+        cells.AddRange(extraValues ?? []);
         cells.Add(frame.FaceFound ? "1" : "0");
         cells.Add(Number(frame.Valence));
         cells.Add(Number(frame.Arousal));

@@ -70,7 +70,7 @@ public sealed class AffectMaePipeline
         using var model = new MaeViT(Recipe.Mae, Device);
         var stage = new MaePretrainingStage(model, Recipe.Optimization.Pretraining);
         var state = stage.Run(new ImageListDataset(frames, Recipe.PretrainingTransform()), Training(Run.PretrainCheckpoints, CheckpointEverySteps, progress), cancellationToken);
-        EncoderBundle.Save(Run.EncoderModel(EncoderKind.Pretrained), model, Recipe.Normalization, Recipe.Name);
+        EncoderBundle.Save(Run.EncoderModel(EncoderKind.Pretrained), model, Recipe.Normalization, Recipe.Name, Recipe.FaceCrop);
 
         // Held out: the mean masked-patch loss against predicting 0 (the normalised mean pixel) everywhere.
         model.eval();
@@ -106,7 +106,7 @@ public sealed class AffectMaePipeline
         var checkpoints = Training(Run.FineTuneCheckpoints, CheckpointEverySteps, progress);
         var state = stage.Run(train, validation, checkpoints, cancellationToken);
         TrainingCheckpoint.LoadWeights(checkpoints.Checkpoints!.Best, model);
-        EncoderBundle.Save(Run.EncoderModel(EncoderKind.FineTuned), model, Recipe.Normalization, Recipe.Name);
+        EncoderBundle.Save(Run.EncoderModel(EncoderKind.FineTuned), model, Recipe.Normalization, Recipe.Name, Recipe.FaceCrop);
 
         var gold = validation.Labels.Select(l => (int)l).ToArray();
         int majority = gold.GroupBy(c => c).MaxBy(g => g.Count())!.Key;
@@ -162,12 +162,13 @@ public sealed class AffectMaePipeline
     /// given bundle's own. Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
-    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on.</exception>
+    /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on, or the run was made with another recipe.</exception>
     /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
     public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
+        Run.CheckRecipe(Recipe);
         using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
         var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
         if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)

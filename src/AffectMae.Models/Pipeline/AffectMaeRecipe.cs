@@ -3,6 +3,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AffectMae.Core.Data;
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Data;
@@ -37,6 +38,15 @@ public sealed class AffectMaeRecipe
     /// <value>The default value is 0.</value>
     /// </summary>
     public int Seed { get; set; }
+
+    /// <summary>
+    /// How faces are cut from videos into training frames (the <c>crop</c> verb of the CLI, or AffectMae.Video's
+    /// cropper): every encoder bundle records it, so prediction from a video or photo crops the same way. Aff-Wild2's
+    /// frames come cropped already; the default describes them as well as is known.
+    /// <value>The default value is <see cref="FaceCropOptions"/>' defaults (112², a quarter of the face on every side, eyes level).</value>
+    /// </summary>
+    [JsonPropertyName(FaceCropOptions.SectionName)]
+    public FaceCropOptions FaceCrop { get; set; } = new();
 
     /// <summary>Per-channel normalisation of the frames fed to the encoder. <value>The default value is ImageNet's.</value></summary>
     [JsonPropertyName(NormalizationOptions.SectionName)]

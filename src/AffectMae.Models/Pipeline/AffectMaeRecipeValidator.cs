@@ -23,6 +23,7 @@ public sealed class AffectMaeRecipeValidator : IValidateOptions<AffectMaeRecipe>
         var failures = OptionsValidation.AnnotationFailures(options);
         if (string.IsNullOrWhiteSpace(options.Name))
             failures.Add("Recipe.Name must be set: it names the recipe in model manifests and reports.");
+        failures.AddRange(OptionsValidation.NestedFailures(new FaceCropOptionsValidator(), options.FaceCrop, "Recipe.FaceCrop"));
         failures.AddRange(OptionsValidation.NestedFailures(new NormalizationOptionsValidator(), options.Normalization, "Recipe.Normalization"));
         failures.AddRange(OptionsValidation.NestedFailures(new MaeViTOptionsValidator(), options.Mae, "Recipe.Mae"));
         failures.AddRange(OptionsValidation.NestedFailures(new AnnotationsValidator<ClassifierHeadOptions>(), options.Classifier, "Recipe.Classifier"));

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using AffectMae.Core.Data;
+using AffectMae.Core.IO;
 using AffectMae.Core.Options;
 using AffectMae.Metrics;
 using AffectMae.Models.Evaluation;
@@ -122,7 +123,7 @@ public sealed class AffectRecognizer : IDisposable
             throw new InvalidDataException($"Frame folder '{frames.Folder}' has no image for frame{(frames.Gaps.Count > 1 ? "s" : "")} {Describe(frames.Gaps)}; "
                 + "give every frame an image or let gaps through (FrameGapPolicy.Mark).");
         var numbers = Enumerable.Range(frames.FirstNumber, frames.LastNumber - frames.FirstNumber + 1).ToList();
-        var (rows, bad) = Run(numbers, [.. frames.Frames.Select(f => f.Number)], [.. frames.Frames.Select(f => f.Path)], cancellationToken);
+        var (rows, bad) = Run(Path.GetFileName(frames.Folder), numbers, [.. frames.Frames.Select(f => f.Number)], [.. frames.Frames.Select(f => f.Path)], cancellationToken);
         return new VideoAffect(Path.GetFileName(frames.Folder), rows, frames.Gaps) { BadFrames = bad };
     }
 
@@ -135,7 +136,7 @@ public sealed class AffectRecognizer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(paths);
         var numbers = Enumerable.Range(1, paths.Count).ToList();
-        var (rows, bad) = Run(numbers, numbers, paths, cancellationToken);
+        var (rows, bad) = Run(video, numbers, numbers, paths, cancellationToken);
         return new VideoAffect(video, rows, []) { BadFrames = bad };
     }
 
@@ -146,7 +147,7 @@ public sealed class AffectRecognizer : IDisposable
     public VideoAffect PredictImages(IReadOnlyList<SKBitmap?> images, string video = "video", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var session = new Session(this);
+        var session = new Session(this, video);
         var rows = new List<FrameAffect>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
@@ -161,6 +162,7 @@ public sealed class AffectRecognizer : IDisposable
     /// <param name="features">frames · D values.</param>
     /// <param name="faceFound">One flag a frame (false: the row is ignored and the frame has no face), or null for all true.</param>
     /// <param name="video">The name the result carries.</param>
+    /// <exception cref="InvalidDataException">A frame's features hold NaN or ±∞; the message names the video, frame and feature.</exception>
     public VideoAffect PredictFeatures(ReadOnlySpan<float> features, IReadOnlyList<bool>? faceFound = null, string video = "video")
     {
         int dimension = Encoder.FeatureDim;
@@ -169,7 +171,7 @@ public sealed class AffectRecognizer : IDisposable
         int frames = features.Length / dimension;
         if (faceFound is not null && faceFound.Count != frames)
             throw new ArgumentException($"faceFound has {faceFound.Count} flags for {frames} frames.", nameof(faceFound));
-        var session = new Session(this);
+        var session = new Session(this, video);
         var rows = new List<FrameAffect>(frames);
         for (int f = 0; f < frames; f++)
             rows.AddRange(session.AddFeatures(f + 1, faceFound is null || faceFound[f] ? features.Slice(f * dimension, dimension).ToArray() : null));
@@ -193,7 +195,7 @@ public sealed class AffectRecognizer : IDisposable
 
         IEnumerable<FrameAffect> Stream()
         {
-            var session = new Session(this);
+            var session = new Session(this, "the feature stream");
             int frame = 0;
             foreach (var row in features)
             {
@@ -220,7 +222,7 @@ public sealed class AffectRecognizer : IDisposable
     public async IAsyncEnumerable<FrameAffect> PredictStreamAsync(IAsyncEnumerable<RecognizerFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frames);
-        var session = new Session(this);
+        var session = new Session(this, "the stream");
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in session.AddImage(frame.Frame, frame.Image))
@@ -240,9 +242,9 @@ public sealed class AffectRecognizer : IDisposable
 
     // Image files through the background-decoding frame encoder, then frame by frame into the session; numbers without
     // a file, and files that cannot be decoded under BadFramePolicy.Skip, become frames without a face.
-    private (List<FrameAffect> Rows, List<BadFrame> BadFrames) Run(IReadOnlyList<int> numbers, IReadOnlyList<int> fileNumbers, IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    private (List<FrameAffect> Rows, List<BadFrame> BadFrames) Run(string video, IReadOnlyList<int> numbers, IReadOnlyList<int> fileNumbers, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        var session = new Session(this);
+        var session = new Session(this, video);
         var rows = new List<FrameAffect>(numbers.Count);
         var bad = new List<BadFrame>();
         int dimension = Encoder.FeatureDim, next = 0;
@@ -284,7 +286,7 @@ public sealed class AffectRecognizer : IDisposable
 
     // One video in progress: images wait for a full encoder batch, features go into the windowed temporal model, and
     // each frame comes out as a FrameAffect once final.
-    private sealed class Session(AffectRecognizer owner)
+    private sealed class Session(AffectRecognizer owner, string video)
     {
         private readonly WindowedInference windows = new(owner.Temporal.Model, owner.Temporal.Segmenter, owner.Inference, owner.Options.WindowBatchSize, owner.Temporal.Device);
         private readonly List<(int Frame, float[]? Pixels)> waiting = [];
@@ -307,6 +309,7 @@ public sealed class AffectRecognizer : IDisposable
         public IEnumerable<FrameAffect> AddFeatures(int frame, float[]? features)
         {
             Follow(frame);
+            CheckFinite(frame, features);
             pending.Enqueue((frame, features is not null));
             return Convert(windows.Add(features));
         }
@@ -333,11 +336,23 @@ public sealed class AffectRecognizer : IDisposable
             int dimension = owner.Encoder.FeatureDim, row = 0;
             foreach (var (frame, pixels) in waiting)
             {
+                var frameFeatures = pixels is null ? null : features.AsSpan(row++ * dimension, dimension).ToArray();
+                CheckFinite(frame, frameFeatures);
                 pending.Enqueue((frame, pixels is not null));
-                rows.AddRange(Convert(windows.Add(pixels is null ? null : features.AsSpan(row++ * dimension, dimension).ToArray())));
+                rows.AddRange(Convert(windows.Add(frameFeatures)));
             }
             waiting.Clear();
             return rows;
+        }
+
+        // A NaN would spread through every window that holds the frame and come out as plausible-looking rows.
+        private void CheckFinite(int frame, float[]? features)
+        {
+            if (features is null) return;
+            int at = Array.FindIndex(features, v => !float.IsFinite(v));
+            if (at >= 0)
+                throw new InvalidDataException($"{PrintableText.Quote(video)}, frame {frame}: feature {at} is {features[at]}; the temporal model takes finite features only "
+                    + "(a NaN or infinite feature comes from non-finite encoder weights or input).");
         }
 
         private float[] Encode(float[] pixels, int count)

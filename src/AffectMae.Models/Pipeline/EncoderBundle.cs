@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Metrics;
 using AffectMae.Models.Data;
 using AffectMae.Models.Features;
@@ -129,6 +130,11 @@ public sealed class EncoderBundle : IDisposable
         {
             StateDictLoader.LoadFile(model, Path.Combine(folder, ModelManifest.WeightsFileName));
         }
+        catch (InvalidDataException e)
+        {
+            model.Dispose();
+            throw ModelManifest.DoesNotFitWeights(folder, "Encoder", e);
+        }
         catch
         {
             model.Dispose();
@@ -143,8 +149,9 @@ public sealed class EncoderBundle : IDisposable
     /// <param name="model">The classifier.</param>
     /// <param name="normalization">The normalisation its input had in training.</param>
     /// <param name="recipe">The recipe's name.</param>
+    /// <param name="faceCrop">How the training frames' faces were cut (the recipe's <see cref="AffectMaeRecipe.FaceCrop"/>); null for <see cref="FaceCropOptions"/>' defaults.</param>
     /// <returns>The manifest written.</returns>
-    public static ModelManifest Save(string folder, MaeClassifier model, NormalizationOptions normalization, string recipe)
+    public static ModelManifest Save(string folder, MaeClassifier model, NormalizationOptions normalization, string recipe, FaceCropOptions? faceCrop = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(normalization);
@@ -156,7 +163,7 @@ public sealed class EncoderBundle : IDisposable
             Kind = ModelKind.Encoder, Recipe = recipe,
             Encoder = new EncoderManifest
             {
-                Mae = model.Options.Encoder, Normalization = normalization, FeatureDim = model.FeatureDim, ClassNames = names,
+                Mae = model.Options.Encoder, Normalization = normalization, FeatureDim = model.FeatureDim, ClassNames = names, FaceCrop = faceCrop ?? new(),
                 Classifier = new ClassifierHeadOptions { HeadDropout = model.Options.HeadDropout, LayerDecay = model.Options.LayerDecay },
             },
         };
@@ -169,15 +176,16 @@ public sealed class EncoderBundle : IDisposable
     /// <param name="model">The MAE.</param>
     /// <param name="normalization">The normalisation its input had in training.</param>
     /// <param name="recipe">The recipe's name.</param>
+    /// <param name="faceCrop">How the training frames' faces were cut (the recipe's <see cref="AffectMaeRecipe.FaceCrop"/>); null for <see cref="FaceCropOptions"/>' defaults.</param>
     /// <returns>The manifest written.</returns>
-    public static ModelManifest Save(string folder, MaeViT model, NormalizationOptions normalization, string recipe)
+    public static ModelManifest Save(string folder, MaeViT model, NormalizationOptions normalization, string recipe, FaceCropOptions? faceCrop = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(normalization);
         var manifest = new ModelManifest
         {
             Kind = ModelKind.MaskedAutoencoder, Recipe = recipe,
-            Encoder = new EncoderManifest { Mae = model.Options, Normalization = normalization, FeatureDim = model.FeatureDim },
+            Encoder = new EncoderManifest { Mae = model.Options, Normalization = normalization, FeatureDim = model.FeatureDim, FaceCrop = faceCrop ?? new() },
         };
         manifest.Save(folder, model.state_dict());
         return manifest;

@@ -1,8 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
+using AffectMae.Core.Data;
+using AffectMae.Core.IO;
 using AffectMae.Core.Options;
 using AffectMae.Core.Segmentation;
-using AffectMae.Core.Data;
 using AffectMae.Metrics;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.IO;
@@ -37,10 +38,16 @@ public sealed class ModelManifest
     public const string WeightsFileName = "model.safetensors";
 
     /// <summary>
-    /// The manifest format this library writes and the newest it reads: 2 adds the temporal model's kind
-    /// (<see cref="TemporalManifest.Model"/>, the authors' models) and its inference options; format 1 manifests read as ours, predicting by overlap-average.
+    /// The manifest format this library writes and the newest it reads. 2 adds the temporal model's kind
+    /// (<see cref="TemporalManifest.Model"/>, the authors' models) and its inference options; format 1 manifests read as
+    /// ours, predicting by overlap-average. 3 adds the encoder's face-crop rule (<see cref="EncoderManifest.FaceCrop"/>),
+    /// which a format 3 encoder manifest must hold; format 1 and 2 encoder manifests read with
+    /// <see cref="FaceCropOptions"/>' defaults.
     /// </summary>
-    public const int CurrentFormatVersion = 2;
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The first format whose encoder manifests record <see cref="EncoderManifest.FaceCrop"/>.</summary>
+    public const int FaceCropFormatVersion = 3;
 
     /// <summary>Format of this manifest; a newer one than <see cref="CurrentFormatVersion"/> is refused.</summary>
     public int FormatVersion { get; set; } = CurrentFormatVersion;
@@ -80,19 +87,24 @@ public sealed class ModelManifest
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         string path = Path.Combine(folder, FileName);
-        if (!File.Exists(path))
+        if (!RegularFile.AnythingAt(path))
             throw new FileNotFoundException($"{path} does not exist: '{folder}' is not a model bundle (a folder with {FileName} and {WeightsFileName}).", path);
+        string json = RegularFile.ReadAllText(path, "Model manifest", RecipeJson.MaxFileBytes);
         ModelManifest manifest;
+        bool faceCropRecorded;
         try
         {
-            using (var probe = JsonDocument.Parse(File.ReadAllText(path)))
+            using (var probe = JsonDocument.Parse(json))
             {
                 if (probe.RootElement.ValueKind == JsonValueKind.Object
                     && probe.RootElement.TryGetProperty(nameof(FormatVersion), out var version)
                     && version.TryGetInt32(out int number) && number > CurrentFormatVersion)
                     throw new InvalidDataException($"{path}: field FormatVersion is {number}, newer than this library reads ({CurrentFormatVersion}); update AffectMae to {path}'s LibraryVersion or later.");
+                faceCropRecorded = probe.RootElement.ValueKind == JsonValueKind.Object
+                    && probe.RootElement.TryGetProperty(nameof(Encoder), out var encoder) && encoder.ValueKind == JsonValueKind.Object
+                    && encoder.TryGetProperty(nameof(EncoderManifest.FaceCrop), out var crop) && crop.ValueKind != JsonValueKind.Null;
             }
-            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), RecipeJson.Options)
+            manifest = JsonSerializer.Deserialize<ModelManifest>(json, RecipeJson.Options)
                 ?? throw new InvalidDataException($"{path} holds no manifest.");
         }
         catch (JsonException e)
@@ -100,20 +112,31 @@ public sealed class ModelManifest
             throw new InvalidDataException($"{path} is not a valid model manifest ({e.Path ?? "$"}): {e.Message}", e);
         }
         manifest.Check(path);
+        // A format 3 encoder manifest without its crop rule was edited by hand: reading it as the defaults would crop
+        // unlike the training frames without a word. Older formats had no rule to record and read as the defaults.
+        if (manifest.Encoder is not null && manifest.FormatVersion >= FaceCropFormatVersion && !faceCropRecorded)
+            throw new InvalidDataException($"{path}: field Encoder.FaceCrop is missing; a format {manifest.FormatVersion} encoder manifest records how its training faces were cut "
+                + $"(set it, or FormatVersion to {FaceCropFormatVersion - 1} to read it as {nameof(FaceCropOptions)}' defaults).");
 
         string weights = Path.Combine(folder, WeightsFileName);
         if (!File.Exists(weights))
             throw new FileNotFoundException($"{weights} does not exist: the bundle '{folder}' has a manifest but no weights.", weights);
         string actual = Sha256(weights);
         if (!string.Equals(actual, manifest.WeightsSha256, StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: field WeightsSha256 is {manifest.WeightsSha256}, but {weights} hashes to {actual}: the weights were changed or replaced after the bundle was saved.");
+            throw new InvalidDataException($"{path}: field WeightsSha256 is {PrintableText.Quote(manifest.WeightsSha256)}, but {weights} hashes to {actual}: the weights were changed or replaced after the bundle was saved.");
         return manifest;
     }
+
+    // The weights hash to the recorded SHA-256, so they are as saved: a model that does not fit them was described by an
+    // edited manifest (or one written by other code), and that is the file to name.
+    internal static InvalidDataException DoesNotFitWeights(string folder, string field, InvalidDataException loading) =>
+        new($"{Path.Combine(folder, FileName)}: the model that field {field} describes does not fit the bundle's weights, which are as saved "
+            + $"(their SHA-256 matches), so the manifest was changed after saving: {loading.Message}", loading);
 
     /// <summary>Lower-case hexadecimal SHA-256 of a file.</summary>
     public static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = RegularFile.OpenRead(path, "Weights file", 1 << 20, FileOptions.SequentialScan);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
     }
 
@@ -172,10 +195,18 @@ public sealed class EncoderManifest
     /// <summary>Feature size D of one frame (the encoder width).</summary>
     public int FeatureDim { get; set; }
 
+    /// <summary>
+    /// How the faces of the training frames were cut from their videos (the recipe's <see cref="AffectMaeRecipe.FaceCrop"/>):
+    /// prediction from a video or photo crops the same way. <value>The default value is <see cref="FaceCropOptions"/>' defaults,
+    /// the approximation of Aff-Wild2's <c>cropped_aligned</c> frames; a manifest of format 1 or 2, written before this field existed, reads as them.</value>
+    /// </summary>
+    public FaceCropOptions FaceCrop { get; set; } = new();
+
     internal IEnumerable<string> Failures(ModelKind kind)
     {
         foreach (var f in OptionsValidation.NestedFailures(new MaeViTOptionsValidator(), Mae, "Mae")) yield return f;
         foreach (var f in OptionsValidation.NestedFailures(new NormalizationOptionsValidator(), Normalization, "Normalization")) yield return f;
+        foreach (var f in OptionsValidation.NestedFailures(new FaceCropOptionsValidator(), FaceCrop, "FaceCrop")) yield return f;
         if (Mae is not null && FeatureDim != Mae.EmbedDim) yield return $"FeatureDim is {FeatureDim} but Mae.EmbedDim is {Mae.EmbedDim}";
         if (kind == ModelKind.Encoder)
         {

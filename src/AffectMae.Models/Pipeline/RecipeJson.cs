@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using AffectMae.Core.IO;
 using AffectMae.Core.Options;
 using AffectMae.Models.IO;
 using Microsoft.Extensions.Configuration;
@@ -14,6 +15,9 @@ namespace AffectMae.Models.Pipeline;
 internal static class RecipeJson
 {
     private const string PresetKey = "Preset";
+
+    /// <summary>The largest recipe or manifest file read (a real one is a few kilobytes).</summary>
+    public const long MaxFileBytes = 1 << 20;
     private const string SeedKey = "Seed";
 
     // Where a recipe's optimisation blocks sit: the three stages', and the authors' models'.
@@ -64,18 +68,21 @@ internal static class RecipeJson
     public static AffectMaeRecipe Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Recipe file '{path}' does not exist; give a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or an existing JSON file.", path);
-        return Parse(File.ReadAllText(path), path);
+        if (!RegularFile.AnythingAt(path))
+            throw new FileNotFoundException($"Recipe file '{PrintableText.Escape(path)}' does not exist; give a preset name ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or an existing JSON file.", path);
+        return Parse(RegularFile.ReadAllText(path, "Recipe file", MaxFileBytes), path);
     }
 
     public static AffectMaeRecipe Parse(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonNode? overlay;
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
         try
         {
-            overlay = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using (var document = JsonDocument.Parse(json, options))
+                RefuseDuplicateKeys(document.RootElement, "", source);
+            overlay = JsonNode.Parse(json, documentOptions: options);
         }
         catch (JsonException e)
         {
@@ -84,6 +91,27 @@ internal static class RecipeJson
         if (overlay is not JsonObject values)
             throw new InvalidDataException($"{source} must hold a JSON object of recipe settings, e.g. {{ \"Preset\": \"demo\", \"Seed\": 1 }}.");
         return Build(values, source, (target, key, value, path) => target[key] = value?.DeepClone(), validate: true);
+    }
+
+    // Settings are matched without regard to case, so "Seed" twice, or "Seed" and "seed", would leave one of two values
+    // unused (JsonNode would even throw a bare ArgumentException on the first kind).
+    private static void RefuseDuplicateKeys(JsonElement element, string path, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            int index = 0;
+            foreach (var item in element.EnumerateArray()) RefuseDuplicateKeys(item, $"{path}[{index++}]", source);
+            return;
+        }
+        if (element.ValueKind != JsonValueKind.Object) return;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in element.EnumerateObject())
+        {
+            string at = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            if (!seen.Add(property.Name))
+                throw new InvalidDataException($"{source}: '{PrintableText.Escape(at)}' is set twice (keys are matched without regard to case); keep one.");
+            RefuseDuplicateKeys(property.Value, at, source);
+        }
     }
 
     public static AffectMaeRecipe FromConfiguration(IConfiguration section, bool validate = true)
@@ -159,7 +187,7 @@ internal static class RecipeJson
             string at = path.Length == 0 ? key : $"{path}.{key}";
             string? known = target.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
             if (known is null)
-                throw new InvalidDataException($"{source}: '{at}' is not a recipe setting; the settings here are {string.Join(", ", target.Select(p => p.Key))}.");
+                throw new InvalidDataException($"{source}: '{PrintableText.Escape(at)}' is not a recipe setting; the settings here are {string.Join(", ", target.Select(p => p.Key))}.");
             if (target[known] is JsonObject inner && value is JsonObject innerValues)
                 Overlay(inner, innerValues, at, source, assign);
             else

@@ -92,6 +92,19 @@ public sealed class RunFolder
             recipe.Save(RecipeFile);
             return;
         }
+        CheckRecipe(recipe);
+    }
+
+    /// <summary>
+    /// Checks, without writing anything, that <paramref name="recipe"/> is the one the run folder records (when it
+    /// records one), apart from the name and the inference settings, which may differ between evaluations.
+    /// </summary>
+    /// <param name="recipe">The recipe of this call.</param>
+    /// <exception cref="InvalidOperationException">The run folder was made with a recipe that differs; the message lists the settings.</exception>
+    public void CheckRecipe(AffectMaeRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        if (!File.Exists(RecipeFile)) return;
         var recorded = AffectMaeRecipe.Load(RecipeFile);
         var differences = Differences(Comparable(recorded), Comparable(recipe), "").ToList();
         if (differences.Count > 0)

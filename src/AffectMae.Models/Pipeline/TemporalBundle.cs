@@ -69,6 +69,11 @@ public sealed class TemporalBundle : IDisposable
             model.to(device);
             StateDictLoader.LoadFile(model, Path.Combine(folder, ModelManifest.WeightsFileName));
         }
+        catch (InvalidDataException e)
+        {
+            model.Dispose();
+            throw ModelManifest.DoesNotFitWeights(folder, "Temporal", e);
+        }
         catch
         {
             model.Dispose();

@@ -1,3 +1,4 @@
+using AffectMae.Core.Data;
 using AffectMae.Core.Options;
 using AffectMae.Video.Faces;
 using OpenCvSharp;
@@ -20,15 +21,14 @@ namespace AffectMae.Video.Cropping;
 public sealed class FaceCropper
 {
     /// <summary>A cropper with the given rule.</summary>
-    /// <param name="options">The crop settings; validated here.</param>
+    /// <param name="options">The crop settings; validated and copied (a later change to the caller's object changes nothing).</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FaceCropper(FaceCropOptions options)
     {
-        OptionsValidation.ThrowIfInvalid(new FaceCropOptionsValidator(), options, nameof(options));
-        Options = options;
+        Options = OptionsValidation.ValidatedCopy(new FaceCropOptionsValidator(), options, nameof(options));
     }
 
-    /// <summary>The crop rule.</summary>
+    /// <summary>The crop rule (the cropper's own copy: do not change it).</summary>
     public FaceCropOptions Options { get; }
 
     /// <summary>The square a face box (and its landmarks) is cropped to.</summary>

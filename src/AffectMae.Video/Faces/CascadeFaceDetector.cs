@@ -23,13 +23,13 @@ public sealed class CascadeFaceDetector : IFaceDetector
     private readonly FaceDetectorOptions options;
 
     /// <summary>Loads the cascade named by <paramref name="options"/> (see <see cref="FaceModelFiles"/>).</summary>
-    /// <param name="options">Options with <see cref="FaceDetectorOptions.Kind"/> = <see cref="FaceDetectorKind.Cascade"/>.</param>
+    /// <param name="options">Options with <see cref="FaceDetectorOptions.Kind"/> = <see cref="FaceDetectorKind.Cascade"/>; validated and copied.</param>
     /// <exception cref="ArgumentException">The options are invalid or name another kind.</exception>
     /// <exception cref="FileNotFoundException">The cascade file is not found.</exception>
     /// <exception cref="InvalidDataException">The file is not a cascade OpenCV can load.</exception>
     public CascadeFaceDetector(FaceDetectorOptions options)
     {
-        OptionsValidation.ThrowIfInvalid(new FaceDetectorOptionsValidator(), options, nameof(options));
+        options = OptionsValidation.ValidatedCopy(new FaceDetectorOptionsValidator(), options, nameof(options));   // later changes to the caller's object change nothing
         if (options.Kind != FaceDetectorKind.Cascade)
             throw new ArgumentException($"These options are for {options.Kind}; a CascadeFaceDetector needs Kind = Cascade (or use FaceDetectors.Create).", nameof(options));
         OpenCvRuntime.EnsureLoaded();

@@ -32,14 +32,13 @@ public sealed class FaceTracker
 
     /// <summary>A tracker that finds faces with <paramref name="detector"/> (not disposed by the tracker).</summary>
     /// <param name="detector">The face detector.</param>
-    /// <param name="options">The tracking settings; validated here.</param>
+    /// <param name="options">The tracking settings; validated and copied (a later change to the caller's object changes nothing).</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public FaceTracker(IFaceDetector detector, FaceTrackerOptions options)
     {
         ArgumentNullException.ThrowIfNull(detector);
-        OptionsValidation.ThrowIfInvalid(new FaceTrackerOptionsValidator(), options, nameof(options));
+        this.options = OptionsValidation.ValidatedCopy(new FaceTrackerOptionsValidator(), options, nameof(options));
         this.detector = detector;
-        this.options = options;
     }
 
     /// <summary>How many tracks were started so far (the current one's number).</summary>

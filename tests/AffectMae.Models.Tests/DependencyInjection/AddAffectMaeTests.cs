@@ -15,6 +15,34 @@ public class AddAffectMaeTests
         new ServiceCollection().AddAffectMae(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
 
     [Fact]
+    public void Every_options_class_with_a_section_of_core_and_models_is_configured_and_validated()
+    {
+        var services = new ServiceCollection().AddAffectMae(new ConfigurationBuilder().Build());
+        var optionsTypes = new[] { typeof(SegmentationOptions).Assembly, typeof(MaeViTOptions).Assembly }
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => !t.IsAbstract && t.GetField("SectionName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static) is { IsLiteral: true })
+            .ToList();
+
+        optionsTypes.Should().Contain([typeof(SegmentationOptions), typeof(AuthorsTemporalModelOptions), typeof(BatchNormHeadOptions), typeof(FeatureExtractionOptions)]);
+        foreach (var type in optionsTypes)
+        {
+            services.Should().Contain(d => d.ServiceType == typeof(IConfigureOptions<>).MakeGenericType(type), $"{type.Name} is configured by AddAffectMae");
+            services.Should().Contain(d => d.ServiceType == typeof(IValidateOptions<>).MakeGenericType(type), $"{type.Name} is validated by AddAffectMae");
+        }
+    }
+
+    [Fact]
+    public void The_authors_model_options_of_each_task_are_named_after_it()
+    {
+        using var provider = Build(new() { ["AffectMae:Recipe:AuthorsTemporal:HeadHiddenDim"] = "64" });
+
+        var models = provider.GetRequiredService<IOptionsMonitor<AuthorsTemporalModelOptions>>();
+        models.Get("Expression").Head.OutputDim.Should().Be(8);
+        models.Get("ActionUnits").Head.OutputDim.Should().Be(12);
+        provider.GetRequiredService<IOptionsMonitor<BatchNormHeadOptions>>().Get("ValenceArousal").Should().Match<BatchNormHeadOptions>(h => h.HiddenDim == 64 && h.OutputDim == 2);
+    }
+
+    [Fact]
     public void Without_settings_every_option_holds_the_paper_values()
     {
         using var provider = Build([]);
@@ -37,6 +65,8 @@ public class AddAffectMaeTests
             ["AffectMae:Recipe:Segmentation:Stride"] = "150",
             ["AffectMae:Recipe:Optimization:Temporal:Epochs"] = "7",
             ["AffectMae:Recipe:Mae:Depth"] = "6",
+            ["AffectMae:Recipe:FaceCrop:Margin"] = "0.5",
+            ["AffectMae:Recipe:FaceCrop:Border"] = "Replicate",
         });
 
         provider.GetRequiredService<IOptions<SegmentationOptions>>().Value.Stride.Should().Be(150);
@@ -44,6 +74,8 @@ public class AddAffectMaeTests
         (temporal.Epochs, temporal.LearningRate).Should().Be((7, 3e-5));
         provider.GetRequiredService<IOptionsMonitor<OptimizationOptions>>().Get("Pretraining").Epochs.Should().Be(500);
         provider.GetRequiredService<IOptions<MaeViTOptions>>().Value.Depth.Should().Be(6);
+        var crop = provider.GetRequiredService<IOptions<AffectMae.Core.Data.FaceCropOptions>>().Value;
+        (crop.Margin, crop.Border, crop.OutputSize).Should().Be((0.5, AffectMae.Core.Data.CropBorder.Replicate, 112));
     }
 
     [Fact]

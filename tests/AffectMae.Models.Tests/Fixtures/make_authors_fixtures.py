@@ -21,6 +21,8 @@ Writes next to this script:
   mae_classifier_tiny_official.pth        mae_classifier_tiny.weights as a fine-tuned models_vit checkpoint
   pickle_os_system.pth                    a torch.save file whose pickle calls os.system when loaded in Python
   pickle_os_system_protocol4.pth          the same with pickle protocol 4 (STACK_GLOBAL instead of GLOBAL)
+  fuzz_seed_state_dict.pt                 a small state dict of five dtypes, the seed of the .pth fuzz test
+  fuzz_seed_checkpoint.pth                a small checkpoint ({'model', 'epoch', 'args'}), the fuzz test's second seed
 """
 
 import argparse
@@ -376,6 +378,19 @@ def make_pytorch_files():
     torch.save(hostile, os.path.join(OUT_DIR, "pickle_os_system.pth"))
     torch.save(hostile, os.path.join(OUT_DIR, "pickle_os_system_protocol4.pth"), pickle_protocol=4)
     print("  wrote pickle_os_system.pth, pickle_os_system_protocol4.pth (never load them in Python)")
+    make_fuzz_seeds()
+
+
+def make_fuzz_seeds():
+    """Small files, so that mutations hit the zip structure and the pickle rather than tensor bytes."""
+    state = OrderedDict(a=torch.arange(6, dtype=torch.float32).reshape(2, 3), b=torch.tensor([-1, 2 ** 40]),
+                        c=torch.tensor([1.5, -2.0]).to(torch.bfloat16), d=torch.tensor([True, False]),
+                        e=torch.tensor([0.25], dtype=torch.float16))
+    torch.save(state, os.path.join(OUT_DIR, "fuzz_seed_state_dict.pt"))
+    checkpoint = {"model": OrderedDict(w=torch.tensor([[0.5, -1.0]]), b=torch.zeros(1)), "epoch": 3,
+                  "args": argparse.Namespace(mask_ratio=0.75, model="mae_vit_base_patch16")}
+    torch.save(checkpoint, os.path.join(OUT_DIR, "fuzz_seed_checkpoint.pth"))
+    print("  wrote fuzz_seed_state_dict.pt, fuzz_seed_checkpoint.pth")
 
 
 def main():

@@ -115,6 +115,13 @@ public class MaeClassifierTests
         var rates = groups.Select(g => g.Options.LearningRate!.Value).Distinct().Order().ToArray();
         rates.Should().BeEquivalentTo(new[] { 1e-3 * 0.421875, 1e-3 * 0.5625, 1e-3 * 0.75, 1e-3 }, o => o.Using<double>(c => c.Subject.Should().BeApproximately(c.Expectation, 1e-15)).WhenTypeIs<double>());
         groups.Sum(g => g.Parameters.Count()).Should().Be(model.parameters().Count());
-        groups.Where(g => g.Options.weight_decay == 0).SelectMany(g => g.Parameters).Should().OnlyContain(p => p.dim() == 1 || p.shape[0] == 1);
+        // Official MAE (main_finetune.py → util/lr_decay.py param_groups_lrd): no decay for p.ndim == 1 (biases and norm
+        // weights) and for the names in models_vit's no_weight_decay(): pos_embed, cls_token. Everything else decays.
+        var noDecay = groups.Where(g => g.Options.weight_decay == 0).SelectMany(g => g.Parameters).Select(p => p.Handle).ToHashSet();
+        var named = model.named_parameters().ToList();
+        var expected = named.Where(p => p.parameter.dim() == 1 || p.name is "pos_embed" or "cls_token").Select(p => p.name).ToList();
+        named.Where(p => noDecay.Contains(p.parameter.Handle)).Select(p => p.name).Should().BeEquivalentTo(expected);
+        expected.Should().Contain(["pos_embed", "cls_token", "blocks.0.attn.qkv.bias", "fc_norm.weight"]);
+        groups.Where(g => g.Options.weight_decay == 0.05).SelectMany(g => g.Parameters).Should().HaveCount(named.Count - expected.Count);
     }
 }

@@ -29,14 +29,14 @@ public sealed class AffectCsvTests
     }
 
     [Fact]
-    public void A_frame_without_a_face_keeps_its_row_with_empty_values_and_callers_can_add_columns_first()
+    public void A_frame_without_a_face_keeps_its_row_with_empty_values_and_callers_can_add_columns_after_the_frame_number()
     {
         using var text = new StringWriter();
 
         AffectCsv.Write(text, [FrameAffect.NoFace(9)], ["time"], f => [(f.Frame / 30.0).ToString("F3", CultureInfo.InvariantCulture)]);
 
         var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].Should().StartWith("time,frame,face_found,valence");
-        lines[1].Should().Be("0.300,9,0" + new string(',', 35));
+        lines[0].Should().StartWith("frame,time,face_found,valence");
+        lines[1].Should().Be("9,0.300,0" + new string(',', 35));
     }
 }

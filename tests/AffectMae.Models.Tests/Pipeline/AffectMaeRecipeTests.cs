@@ -130,6 +130,9 @@ public sealed class AffectMaeRecipeTests : IDisposable
     [InlineData("""{ "Preset": "demo", "Mae": { "EmbedDim": 128 } }""", "Recipe.SequenceModel.InputDim is 96 but the encoder's features are Recipe.Mae.EmbedDim = 128 wide")]
     [InlineData("""{ "Seed": 1, "Optimization": { "Temporal": { "Seed": 2 } } }""", "Recipe.Optimization.Temporal.Seed is 2 but Recipe.Seed is 1")]
     [InlineData("""[1, 2]""", "must hold a JSON object of recipe settings")]
+    [InlineData("""{ "Preset": "demo", "Mae": { "Depth": 2, "depth": 3 } }""", "'Mae.depth' is set twice (keys are matched without regard to case); keep one.")]
+    [InlineData("""{ "Seed": 1, "Seed": 2 }""", "'Seed' is set twice")]
+    [InlineData("""{ "FaceCrop": { "OutputSize": 8 } }""", "Recipe.FaceCrop: FaceCropOptions.OutputSize must lie in [16, 2048] pixels")]
     public void A_bad_recipe_names_the_file_and_the_setting(string json, string expected)
     {
         string path = Path.Combine(folder, "bad.json");

@@ -1,6 +1,7 @@
 using AffectMae.Core.Segmentation;
 using AffectMae.Models.Data;
 using AffectMae.Models.Evaluation;
+using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
 using AffectMae.Models.Runtime;
 using SkiaSharp;
@@ -193,6 +194,45 @@ public sealed class AffectRecognizerTests : IDisposable
         video.Skip(3).Should().OnlyContain(f => !f.FaceFound && float.IsNaN(f.Valence));
         skipped.Should().Throw<ArgumentException>().WithMessage("Frame 3 follows frame 1*");
         foreach (var image in images) image?.Dispose();
+    }
+
+    [Fact]
+    public void A_non_finite_feature_is_refused_naming_the_video_frame_and_feature_but_not_on_a_frame_without_a_face()
+    {
+        var features = new float[12 * 64];
+        features[5 * 64 + 17] = float.NaN;                         // frame 6, feature 17
+        using var recognizer = Recognizer();
+
+        var predict = () => recognizer.PredictFeatures(features, video: "clip\u001B");
+
+        predict.Should().Throw<InvalidDataException>().WithMessage("\"clip\\u001B\", frame 6: feature 17 is NaN; the temporal model takes finite features only*");
+        recognizer.PredictFeatures(features, [.. Enumerable.Range(0, 12).Select(f => f != 5)]).Frames.Should().HaveCount(12, "a frame without a face is not read");
+    }
+
+    [Fact]
+    public void An_image_that_cannot_be_decoded_fails_naming_it_or_becomes_a_frame_without_a_face()
+    {
+        string frames = Path.Combine(folder, "broken");
+        for (int k = 1; k <= 8; k++) TinyModels.WriteFrame(Path.Combine(frames, $"{k:D5}.png"), k);
+        string broken = Path.Combine(frames, "00004.png");
+        File.WriteAllBytes(broken, [0x89, (byte)'P', (byte)'N', (byte)'G']);   // a truncated PNG
+
+        using (var failing = Recognizer())
+        {
+            var predict = () => failing.PredictFolder(frames);
+            predict.Should().Throw<InvalidDataException>().WithMessage($"*{broken}*");
+        }
+
+        using var skipping = Recognizer(new AffectRecognizerOptions { BatchSize = 5, WindowBatchSize = 3, BadFrames = BadFramePolicy.Skip });
+        var video = skipping.PredictFolder(frames);
+        video.Frames.Select(f => f.Frame).Should().Equal(Enumerable.Range(1, 8), "a bad frame keeps its row");
+        video.Frames.Where(f => !f.FaceFound).Select(f => f.Frame).Should().Equal(4);
+        video.BadFrames.Should().ContainSingle().Which.Should().Match<BadFrame>(b => b.Index == 4 && b.Path == broken);
+
+        // The same files listed by path, the broken one among them: the same rows, numbered 1, 2, … in the list's order.
+        var listed = skipping.PredictFiles([.. Enumerable.Range(1, 8).Select(k => Path.Combine(frames, $"{k:D5}.png"))], "listed");
+        listed.Frames.Select(f => (f.Frame, f.FaceFound, f.Valence, f.Expression)).Should().Equal(video.Frames.Select(f => (f.Frame, f.FaceFound, f.Valence, f.Expression)));
+        listed.BadFrames.Select(b => b.Path).Should().Equal(broken);
     }
 
     private static async IAsyncEnumerable<RecognizerFrame> Skipping()

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AffectMae.Core.Data;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
 using AffectMae.Models.Temporal;
@@ -57,8 +58,28 @@ public sealed class ModelBundleTests : IDisposable
         load.Should().Throw<InvalidDataException>().WithMessage($"*{Path.Combine(encoderFolder, ModelManifest.FileName)}: field WeightsSha256 is *the weights were changed or replaced*");
     }
 
+    [Fact]
+    public void A_manifest_edited_to_another_model_is_named_when_its_weights_do_not_fit()
+    {
+        var (encoderFolder, temporalFolder) = TinyModels.SaveBundles(folder);
+        string encoderManifest = Path.Combine(encoderFolder, ModelManifest.FileName), temporalManifest = Path.Combine(temporalFolder, ModelManifest.FileName);
+        var encoder = JsonNode.Parse(File.ReadAllText(encoderManifest))!;
+        encoder["Encoder"]!["Mae"]!["Depth"] = encoder["Encoder"]!["Mae"]!["Depth"]!.GetValue<int>() + 1;   // one block more than the weights hold
+        File.WriteAllText(encoderManifest, encoder.ToJsonString());
+        var temporal = JsonNode.Parse(File.ReadAllText(temporalManifest))!;
+        var tcn = temporal["Temporal"]!.AsObject().First(p => p.Value is JsonObject o && o.ContainsKey("Tcn")).Value!["Tcn"]!;
+        tcn["KernelSize"] = tcn["KernelSize"]!.GetValue<int>() + 2;                                       // wider kernels than the weights
+        File.WriteAllText(temporalManifest, temporal.ToJsonString());
+
+        var loadEncoder = () => EncoderBundle.Load(encoderFolder);
+        var loadTemporal = () => TemporalBundle.Load(temporalFolder);
+
+        loadEncoder.Should().Throw<InvalidDataException>().WithMessage($"{encoderManifest}: the model that field Encoder describes does not fit the bundle's weights*blocks.*");
+        loadTemporal.Should().Throw<InvalidDataException>().WithMessage($"{temporalManifest}: the model that field Temporal describes does not fit the bundle's weights*");
+    }
+
     [Theory]
-    [InlineData("FormatVersion", "3", "field FormatVersion is 3, newer than this library reads (2)")]
+    [InlineData("FormatVersion", "4", "field FormatVersion is 4, newer than this library reads (3)")]
     [InlineData("Kind", "\"Sound\"", "$.Kind")]
     [InlineData("Temporal", "null", "field Temporal is missing; a Temporal bundle needs it")]
     [InlineData("Colour", "\"blue\"", "Colour")]
@@ -73,6 +94,60 @@ public sealed class ModelBundleTests : IDisposable
         var load = () => TemporalBundle.Load(temporalFolder);
 
         load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain(expected);
+    }
+
+    [Fact]
+    public void An_encoder_bundle_carries_the_crop_rule_of_its_training_frames_and_an_older_manifest_reads_as_the_default()
+    {
+        manual_seed(1);
+        using var classifier = new MaeClassifier(MaeClassifierOptions.Tiny);
+        var rule = new FaceCropOptions { OutputSize = 224, Margin = 0.4, CenterShift = -0.1, AlignEyes = false, Border = CropBorder.Replicate };
+        string encoderFolder = Path.Combine(folder, "encoder");
+        EncoderBundle.Save(encoderFolder, classifier, new NormalizationOptions(), "tiny", rule);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        JsonNode.Parse(File.ReadAllText(path))!["Encoder"]!["FaceCrop"]!.ToJsonString()
+            .Should().Be("""{"OutputSize":224,"Margin":0.4,"CenterShift":-0.1,"AlignEyes":false,"Border":"Replicate"}""");
+        using (var loaded = EncoderBundle.Load(encoderFolder))
+            loaded.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(rule);
+
+        // A manifest written before the field existed (format 2): the rule of Aff-Wild2's frames, the defaults.
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["FormatVersion"]!.GetValue<int>().Should().Be(3);
+        json["FormatVersion"] = 2;
+        json["Encoder"]!.AsObject().Remove("FaceCrop");
+        File.WriteAllText(path, json.ToJsonString());
+        using (var older = EncoderBundle.Load(encoderFolder))
+            older.Manifest.Encoder!.FaceCrop.Should().BeEquivalentTo(new FaceCropOptions());
+    }
+
+    [Fact]
+    public void A_format_3_encoder_manifest_without_its_crop_rule_is_refused_rather_than_read_as_the_default()
+    {
+        var (encoderFolder, _) = TinyModels.SaveBundles(folder);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["Encoder"]!.AsObject().Remove("FaceCrop");
+        File.WriteAllText(path, json.ToJsonString());
+
+        var load = () => EncoderBundle.Load(encoderFolder);
+
+        load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path)
+            .And.Contain("field Encoder.FaceCrop is missing; a format 3 encoder manifest records how its training faces were cut");
+    }
+
+    [Fact]
+    public void A_crop_rule_that_does_not_hold_together_is_refused_naming_the_field()
+    {
+        var (encoderFolder, _) = TinyModels.SaveBundles(folder);
+        string path = Path.Combine(encoderFolder, ModelManifest.FileName);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["Encoder"]!["FaceCrop"]!["Margin"] = 0.05;
+        json["Encoder"]!["FaceCrop"]!["CenterShift"] = 0.2;
+        File.WriteAllText(path, json.ToJsonString());
+
+        var load = () => EncoderBundle.Load(encoderFolder);
+
+        load.Should().Throw<InvalidDataException>().Which.Message.Should().Contain(path).And.Contain("field Encoder.FaceCrop: FaceCropOptions.CenterShift (0.2) moves the crop further than its Margin (0.05)");
     }
 
     [Fact]

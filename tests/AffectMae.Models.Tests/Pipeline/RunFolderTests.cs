@@ -38,6 +38,20 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void Checking_a_recipe_writes_nothing_and_refuses_other_settings_as_using_it_does()
+    {
+        var run = new RunFolder(folder);
+        run.CheckRecipe(AffectMaeRecipe.Paper);
+        File.Exists(run.RecipeFile).Should().BeFalse("a check only reads");
+
+        run.UseRecipe(AffectMaeRecipe.Demo);
+        var check = () => run.CheckRecipe(AffectMaeRecipe.Paper);
+
+        check.Should().Throw<InvalidOperationException>().WithMessage("*was made with recipe 'demo'*this call's recipe 'paper' differs in *");
+        run.CheckRecipe(AffectMaeRecipe.Demo);
+    }
+
+    [Fact]
     public void Every_path_of_a_run_lies_under_its_folder_and_differs()
     {
         var run = new RunFolder(folder);

@@ -27,7 +27,7 @@ public sealed class TemporalBundleTests : IDisposable
         var manifest = TemporalBundle.Save(bundle, joined, Windows, "tiny", inference: InferenceOptions.Released);
         using var loaded = TemporalBundle.Load(bundle);
 
-        manifest.FormatVersion.Should().Be(2);
+        manifest.FormatVersion.Should().Be(3);
         loaded.ModelKind.Should().Be(TemporalModelKind.AuthorsTemporalModel);
         loaded.Manifest.Temporal!.SequenceModel.Should().BeNull();
         loaded.Manifest.Temporal.AuthorsModels!.Select(o => o.Task).Should().Equal(AffectTask.ValenceArousal, AffectTask.Expression, AffectTask.ActionUnits);

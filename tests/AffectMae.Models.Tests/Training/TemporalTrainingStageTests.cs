@@ -46,6 +46,16 @@ public sealed class TemporalTrainingStageTests : IDisposable
         evaluation.ActionUnits!.Score.Should().BeGreaterThan(0.3);
         state.BestScore.Should().NotBeNull();
         TrainingCheckpoint.Exists(Path.Combine(folder, "best")).Should().BeTrue();
+
+        // Every epoch records P_VA, P_EXPR and P_AU; its score is their mean; the last epoch's figures are those of the
+        // model as training left it, scored here by the evaluator on its own.
+        state.History.Should().HaveCount(Options.Epochs).And.OnlyContain(e => e.Metrics != null && e.Metrics.Keys.Order().SequenceEqual(new[] { "P_AU", "P_EXPR", "P_VA" }));
+        state.History!.Should().OnlyContain(e => Math.Abs(e.Score!.Value - (e.Metrics!["P_VA"] + e.Metrics["P_EXPR"] + e.Metrics["P_AU"]) / 3) < 1e-12);
+        var lastEpoch = state.History![^1].Metrics!;
+        lastEpoch["P_VA"].Should().BeApproximately(evaluation.ValenceArousal.Score, 1e-9);
+        lastEpoch["P_EXPR"].Should().BeApproximately(evaluation.Expression.Score, 1e-9);
+        lastEpoch["P_AU"].Should().BeApproximately(evaluation.ActionUnits.Score, 1e-9);
+        state.BestScore.Should().Be(state.History.Max(e => e.Score));
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
-namespace AffectMae.Video.Cropping;
+namespace AffectMae.Core.Data;
 
 /// <summary>
-/// How a face is cut out of a frame for the encoder (<see cref="FaceCropper"/>): a square around the face box,
-/// widened by a margin, turned so the eyes are level when landmarks are known, resized. Plain properties so that a
-/// model bundle's manifest can carry them and prediction crops the way the training frames were cropped. Cross-field
-/// rules are in <see cref="FaceCropOptionsValidator"/>.
+/// How a face is cut out of a frame for the encoder (AffectMae.Video's <c>FaceCropper</c>): a square around the face
+/// box, widened by a margin, turned so the eyes are level when landmarks are known, resized. The rule lives here, in
+/// Core, because it belongs to the data a model was trained on: a recipe records it
+/// (<c>AffectMaeRecipe.FaceCrop</c>), an encoder bundle's manifest carries it (<c>EncoderManifest.FaceCrop</c>), and
+/// prediction from video crops the way the training frames were cropped. Cross-field rules are in
+/// <see cref="FaceCropOptionsValidator"/>.
 /// </summary>
 /// <remarks>
 /// The defaults aim at Aff-Wild2's <c>cropped_aligned</c> frames, the encoder's training data: 112 × 112 faces which,

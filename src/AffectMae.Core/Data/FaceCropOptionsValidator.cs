@@ -1,7 +1,7 @@
 using AffectMae.Core.Options;
 using Microsoft.Extensions.Options;
 
-namespace AffectMae.Video.Cropping;
+namespace AffectMae.Core.Data;
 
 /// <summary>Checks <see cref="FaceCropOptions"/>: each range, a known border, and a centre shift that keeps the face box inside the crop.</summary>
 public sealed class FaceCropOptionsValidator : IValidateOptions<FaceCropOptions>

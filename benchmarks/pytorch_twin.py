@@ -59,13 +59,18 @@ GFLOP_PER_IMAGE = 35.2  # ViT-B/16 forward at 224x224: 17.6 GMAC, 2 FLOPs each
 RESULT_PREFIX = "RESULT "
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+BF16_MODES = ("autocast", "cast")  # torch.autocast("cpu", bfloat16) around float32 weights, or the model cast once
 GROUPS = {
-    "all": ["blas", "extract-b1", "extract-b8", "extract-b32", "mae-b8", "temporal-b32", "memory-temporal"],
-    "extract": ["extract-b1", "extract-b8", "extract-b32"],
+    "all": ["blas", "blas-bf16", "extract-b1", "extract-b8", *[f"extract-b8-bf16-{m}" for m in BF16_MODES], "extract-b32",
+            *[f"extract-b32-bf16-{m}" for m in BF16_MODES], "mae-b8", "temporal-b32", "memory-temporal"],
+    "extract": ["extract-b1", "extract-b8", *[f"extract-b8-bf16-{m}" for m in BF16_MODES], "extract-b32",
+                *[f"extract-b32-bf16-{m}" for m in BF16_MODES]],
+    "precision": ["blas", "blas-bf16", "extract-b8", *[f"extract-b8-bf16-{m}" for m in BF16_MODES], "extract-b32",
+                  *[f"extract-b32-bf16-{m}" for m in BF16_MODES]],
     "mae": ["mae-b8"],
     "temporal": ["temporal-b32"],
     "memory": ["memory-temporal"],
-    "blas": ["blas"],
+    "blas": ["blas", "blas-bf16"],
     "profile": ["profile-temporal", "profile-mae"],
 }
 
@@ -172,18 +177,26 @@ def median(values):
     return s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
 
 
+def minor_faults():
+    """Minor page faults of this process so far (fresh pages the kernel mapped and zeroed), as the C# harness reads."""
+    with open("/proc/self/stat") as f:
+        stat = f.read()
+    return int(stat[stat.rindex(")") + 2:].split()[7])
+
+
 def time_runs(label, warmup, iterations, body):
     for i in range(warmup):
         t0 = time.perf_counter()
         body()
         log(f"  {label} warm-up {i + 1}/{warmup}: {time.perf_counter() - t0:.3f} s")
     seconds = []
+    faults_before = minor_faults()
     for i in range(iterations):
         t0 = time.perf_counter()
         body()
         seconds.append(time.perf_counter() - t0)
         log(f"  {label} run {i + 1}/{iterations}: {seconds[-1]:.3f} s")
-    return seconds
+    return seconds, (minor_faults() - faults_before) / max(1, iterations)
 
 
 # ---------------------------------------------------------------------------
@@ -597,7 +610,7 @@ class TemporalRun:
 def measure(name, work, batch, warmup, iterations, body, rss_start, rss_model, rates):
     load_before = load_average()
     cpu_start = cpu_snapshot()
-    seconds = time_runs(name, warmup, iterations, body)
+    seconds, faults = time_runs(name, warmup, iterations, body)
     cpu_end = cpu_snapshot()
     med = median(seconds)
     result = dict(case=name, side=f"PyTorch {torch.__version__}", work=work, batch=batch, warmup=warmup,
@@ -606,24 +619,37 @@ def measure(name, work, batch, warmup, iterations, body, rss_start, rss_model, r
                   peak_rss_mib=peak_rss_mib(), threads=torch.get_num_threads(),
                   interop_threads=torch.get_num_interop_threads(), own_cores=own_cores(cpu_start, cpu_end),
                   foreign_cores=foreign_cores(cpu_start, cpu_end), load_average_before=load_before,
-                  load_average_after=load_average(), memory_trace=None, extra=None)
+                  load_average_after=load_average(), memory_trace=None, extra=None,
+                  minor_faults_per_iteration=faults)
     result.update(rates(med))
     return result
 
 
-def case_extract(batch, args, warmup, iterations):
+def case_extract(batch, args, warmup, iterations, bf16_mode=None):
+    """float32 (bf16_mode None), or bfloat16 by autocast ("autocast": weights stay float32, autocast casts them for
+    every linear/conv) or by casting the model once ("cast": like UseInferencePrecision, but every layer bfloat16);
+    float32 images in, float32 features out either way."""
     rss_start = rss_mib()
     model = VisionTransformer()
     model.eval()
+    if bf16_mode == "cast":
+        model = model.bfloat16()
     images = torch.randn(batch, 3, 224, 224)
     rss_model = rss_mib()
 
     def body():
         with torch.no_grad():
-            features = model.forward_features(images)
-            assert features.shape[1] == 768
+            if bf16_mode == "autocast":
+                with torch.autocast("cpu", dtype=torch.bfloat16):
+                    features = model.forward_features(images).float()
+            elif bf16_mode == "cast":
+                features = model.forward_features(images.bfloat16()).float()
+            else:
+                features = model.forward_features(images)
+            assert features.shape[1] == 768 and features.dtype == torch.float32
 
-    return measure(f"extract-b{batch}", f"VisionTransformer(ViT-B/16, global pool).forward_features, [{batch}, 3, 224, 224], eval + no_grad",
+    suffix = "" if bf16_mode is None else f"-bf16-{bf16_mode}"
+    return measure(f"extract-b{batch}{suffix}", f"VisionTransformer(ViT-B/16, global pool).forward_features, [{batch}, 3, 224, 224], eval + no_grad, {bf16_mode or 'float32'}",
                    batch, args.warmup or warmup, args.iterations or iterations, body, rss_start, rss_model,
                    lambda m: dict(images_per_second=batch / m, gflops_per_second=batch * GFLOP_PER_IMAGE / m))
 
@@ -685,15 +711,18 @@ def case_memory(args):
                 extra=dict(rss_after_malloc_trim_mib=rss_trimmed))
 
 
-def case_blas(args):
-    """Plain sgemm, [2048, 2048] @ [2048, 2048]: how fast the BLAS underneath is, apart from any framework."""
+def case_blas(args, dtype=torch.float32):
+    """Plain matrix product, [2048, 2048] @ [2048, 2048]: how fast the BLAS (float32) or oneDNN (bfloat16) underneath
+    is, apart from any framework."""
     rss_start = rss_mib()
-    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
+    a, b = torch.randn(2048, 2048).to(dtype), torch.randn(2048, 2048).to(dtype)
 
     def body():
         torch.mm(a, b)
 
-    return measure("blas", "torch.mm [2048, 2048] @ [2048, 2048] float32", 0, args.warmup or 3, args.iterations or 10,
+    name = "blas" if dtype == torch.float32 else "blas-bf16"
+    return measure(name, f"torch.mm [2048, 2048] @ [2048, 2048] {str(dtype).replace('torch.', '')}", 0,
+                   args.warmup or 3, args.iterations or 10,
                    body, rss_start, rss_mib(), lambda m: dict(gflops_per_second=2 * 2048**3 / m / 1e9))
 
 
@@ -820,6 +849,11 @@ def run_case(name, args):
         return case_extract(8, args, 2, 7)
     if name == "extract-b32":
         return case_extract(32, args, 2, 5)
+    for mode in BF16_MODES:
+        if name == f"extract-b8-bf16-{mode}":
+            return case_extract(8, args, 2, 7, mode)
+        if name == f"extract-b32-bf16-{mode}":
+            return case_extract(32, args, 2, 5, mode)
     if name == "mae-b8":
         return case_mae(8, args, 2, 5)
     if name == "temporal-b32":
@@ -828,6 +862,8 @@ def run_case(name, args):
         return case_memory(args)
     if name == "blas":
         return case_blas(args)
+    if name == "blas-bf16":
+        return case_blas(args, torch.bfloat16)
     if name == "profile-temporal":
         return case_profile_temporal(args)
     if name == "profile-mae":
@@ -840,11 +876,23 @@ def run_case(name, args):
 # ---------------------------------------------------------------------------
 
 
+INTERESTING_FLAGS = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16",
+                     "amx_tile", "amx_bf16", "amx_int8"]
+
+
+def cpu_model_and_flags():
+    """The CPU model and the flags that decide float32 and bfloat16 speed (as MachineInfo in the C# harness)."""
+    with open("/proc/cpuinfo") as f:
+        lines = f.read().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "?")
+    flags = set(next((line.split(":", 1)[1].split() for line in lines if line.startswith("flags")), []))
+    return cpu, [flag for flag in INTERESTING_FLAGS if flag in flags]
+
+
 def environment():
     config = torch.__config__.show()
     blas = next((part.split("=", 1)[1] for part in config.replace(",", "\n").split() if part.startswith("BLAS_INFO=")), "?")
-    with open("/proc/cpuinfo") as f:
-        cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?")
+    cpu, flags = cpu_model_and_flags()
     with open("/proc/meminfo") as f:
         mem_kib = int(f.readline().split()[1])
     try:
@@ -853,11 +901,11 @@ def environment():
         corename = openblas.openblas_get_corename().decode()
     except (OSError, AttributeError):
         corename = None
-    return dict(cpu=cpu, logical_cpus=os.cpu_count(), memory_gib=round(mem_kib / 1048576, 1),
+    return dict(cpu=cpu, cpu_flags=" ".join(flags), logical_cpus=os.cpu_count(), memory_gib=round(mem_kib / 1048576, 1),
                 os=platform.platform(), python=platform.python_version(), torch=torch.__version__,
                 torch_blas_info=blas, libblas=os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
                 openblas_coretype_env=os.environ.get("OPENBLAS_CORETYPE"), openblas_core=corename,
-                mkldnn=torch.backends.mkldnn.is_available(), dtype="float32", device="cpu")
+                mkldnn=torch.backends.mkldnn.is_available(), dtype="float32; bfloat16 in the -bf16 cases", device="cpu")
 
 
 def merge(output, result):
@@ -890,6 +938,8 @@ def main():
                         help="auto (default): SkylakeX on AVX-512 CPUs, Haswell on AVX2; none: OpenBLAS's own detection; or a core name")
     args = parser.parse_args()
 
+    cpu, flags = cpu_model_and_flags()
+    log(f"CPU: {cpu}, {os.cpu_count()} logical CPUs; flags: {' '.join(flags)}; torch {torch.__version__}")
     if args.command == "case":
         result = run_case(args.case_name, args)
         print(RESULT_PREFIX + json.dumps(result), flush=True)

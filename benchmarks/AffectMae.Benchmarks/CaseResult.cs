@@ -68,6 +68,9 @@ internal sealed class CaseResult
     /// <summary>/proc/loadavg after the case.</summary>
     public string LoadAverageAfter { get; init; } = "";
 
+    /// <summary>Minor page faults a timed run: fresh pages mapped and zeroed by the kernel (timed cases only).</summary>
+    public double? MinorFaultsPerIteration { get; init; }
+
     /// <summary>Memory after selected steps (memory cases only).</summary>
     public IReadOnlyList<MemoryPoint>? MemoryTrace { get; init; }
 

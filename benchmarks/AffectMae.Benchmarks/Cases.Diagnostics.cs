@@ -1,9 +1,10 @@
-// The diagnostic cases: where a step's time and memory go, the cost of the library's per-batch bookkeeping, and
-// the check that ScopedAdamW updates parameters exactly as AdamW does.
+// The diagnostic cases: where a step's time and memory go, the cost of the library's per-batch bookkeeping, and how
+// close bfloat16 inference comes to float32 and where its time goes.
 using AffectMae.Models.Mae;
 using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AffectMae.Benchmarks;
@@ -14,13 +15,13 @@ internal static partial class Cases
     /// Where the temporal step's time goes: forward (model + loss), backward and AdamW of the whole step, then forward
     /// and backward of the TCN, the transformer and the heads built alone with the same options (inputs [32, 300, ·]).
     /// </summary>
-    private static CaseResult ProfileTemporal(Settings settings, bool scopedAdamW)
+    private static CaseResult ProfileTemporal(Settings settings)
     {
         const int Batch = 32;
         int warmup = settings.Warmup ?? 1, iterations = settings.Iterations ?? 3;
         double rssStart = ProcessMemory.ResidentMiB();
         var phases = new Phases();
-        using (var run = new TemporalRun(Batch, scopedAdamW))
+        using (var run = new TemporalRun(Batch, torchSharpAdamW: false))
         {
             for (int i = 0; i < warmup + iterations; i++)
             {
@@ -67,7 +68,7 @@ internal static partial class Cases
     /// Where the MAE step's time and memory go: encoder, decoder, loss, backward, AdamW (batch 8, 75 % masked), with
     /// the peak resident memory of the forward, backward and optimiser phases.
     /// </summary>
-    private static CaseResult ProfileMae(Settings settings, bool scopedAdamW)
+    private static CaseResult ProfileMae(Settings settings, bool torchSharpAdamW)
     {
         const int Batch = 8;
         int warmup = settings.Warmup ?? 1, iterations = settings.Iterations ?? 3;
@@ -75,7 +76,7 @@ internal static partial class Cases
         var phases = new Phases();
         using var mae = new MaeViT(MaeViTOptions.Base16Dec512D8);
         mae.train();
-        using var optimizer = CreateAdamW(mae, OptimizationOptions.Pretraining, scopedAdamW);
+        using var optimizer = CreateAdamW(mae, OptimizationOptions.Pretraining, torchSharpAdamW);
         using var images = randn(Batch, 3, 224, 224);
         for (int i = 0; i < warmup + iterations; i++)
         {
@@ -105,8 +106,154 @@ internal static partial class Cases
             phases.Add("backward_s", backward - lossDone);
             phases.Add("adamw_s", total - backward);
         }
-        return phases.Result(scopedAdamW ? "profile-mae-scoped-adamw" : "profile-mae",
-            $"MAE step phases, [{Batch}, 3, 224, 224], {(scopedAdamW ? "ScopedAdamW" : "AdamW")}", Batch, warmup, iterations, rssStart);
+        return phases.Result(torchSharpAdamW ? "profile-mae-torchsharp-adamw" : "profile-mae",
+            $"MAE step phases, [{Batch}, 3, 224, 224], {(torchSharpAdamW ? "TorchSharp's AdamW" : "WeightDecayGroups.CreateAdamW")}", Batch, warmup, iterations, rssStart);
+    }
+
+    /// <summary>
+    /// bfloat16 against float32 at the paper's sizes, random weights (seed 0): ViT-B/16 features of the same 16 images
+    /// (cosine per image, relative L2 error), and the temporal model's predictions on 4 windows of 300 random features,
+    /// one of them padded to 120 frames (cosine per frame over valid frames).
+    /// </summary>
+    private static CaseResult PrecisionAccuracy(Settings settings)
+    {
+        double rssStart = ProcessMemory.ResidentMiB();
+        var extra = new Dictionary<string, double>();
+        using (var reference = new MaeClassifier(new MaeClassifierOptions { Encoder = MaeViTOptions.Base16Dec512D8 }))
+        using (var model = new MaeClassifier(new MaeClassifierOptions { Encoder = MaeViTOptions.Base16Dec512D8 }))
+        {
+            model.load_state_dict(reference.state_dict());
+            reference.eval();
+            Log.Line($"  precision: {model.UseInferencePrecision(InferencePrecision.BFloat16)}");
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var images = randn([16, 3, 224, 224], generator: new Generator(1));
+            var expected = cat([reference.ExtractFeatures(images[..8]), reference.ExtractFeatures(images[8..])], 0);
+            var features = cat([model.ExtractFeatures(images[..8]), model.ExtractFeatures(images[8..])], 0);
+            var cosine = nn.functional.cosine_similarity(features, expected, 1);
+            extra["vit_b16_feature_cosine_mean"] = cosine.mean().item<float>();
+            extra["vit_b16_feature_cosine_min"] = cosine.min().item<float>();
+            extra["vit_b16_feature_relative_l2_error"] = ((features - expected).norm() / expected.norm()).item<float>();
+        }
+        using (var reference = new AffectSequenceModel(AffectSequenceModelOptions.Base768D512))
+        using (var model = new AffectSequenceModel(AffectSequenceModelOptions.Base768D512))
+        {
+            model.load_state_dict(reference.state_dict());
+            reference.eval();
+            model.UseInferencePrecision(InferencePrecision.BFloat16);
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var x = randn([4, 300, 768], generator: new Generator(2));
+            var valid = arange(300).unsqueeze(0).lt(tensor(new long[] { 300, 300, 300, 120 }).unsqueeze(1));
+            using var expected = reference.call(x, valid);
+            using var predictions = model.call(x, valid);
+            foreach (var (actual, wanted, task) in predictions.Tensors.Zip(expected.Tensors, ["va", "expr", "au"]))
+            {
+                extra[$"temporal_{task}_cosine_mean"] = nn.functional.cosine_similarity(actual[valid], wanted[valid], 1).mean().item<float>();
+                extra[$"temporal_{task}_max_abs_difference"] = (actual[valid] - wanted[valid]).abs().max().item<float>();
+            }
+        }
+        foreach (var (key, value) in extra) Log.Line($"  {key}: {value:F6}");
+        return new CaseResult
+        {
+            Case = "precision-accuracy",
+            Work = "bfloat16 vs float32: ViT-B/16 features of 16 random images; AffectSequenceModel(Base768D512) on [4, 300, 768]",
+            RssStartMib = rssStart,
+            Extra = extra,
+        };
+    }
+
+    /// <summary>
+    /// Where a ViT-B/16 block's time goes at batch 8 (or --memory-batch; 197 tokens, width 768), in float32 and in bfloat16: each step of
+    /// Block.forward alone (the same libtorch calls, on weights of the same shapes), median milliseconds of interleaved
+    /// runs, and GFLOP/s for the matrix products. Attention both ways: libtorch's fused scaled_dot_product_attention
+    /// and the three calls <c>Attention</c> uses in bfloat16. Also the patch embedding and the whole block module.
+    /// </summary>
+    private static CaseResult ProfileExtract(Settings settings)
+    {
+        int iterations = settings.Iterations ?? 15;
+        double rssStart = ProcessMemory.ResidentMiB();
+        long N = settings.MemoryBatch, L = 197, D = 768, H = 12;   // batch: --memory-batch (default 8)
+        var steps = new List<(string Name, double Gflop, Action Body)>();
+        var keep = new List<IDisposable>();
+        foreach (var type in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            string t = type == ScalarType.Float32 ? "f32" : "bf16";
+            Tensor T(Tensor x) { var y = x.to_type(type); keep.Add(y); return y; }
+            var x = T(randn(N, L, D));
+            var hidden = T(randn(N, L, 4 * D));
+            var qkvOut = T(randn(N, L, 3 * D));
+            var attended = T(randn(N, H, L, D / H));
+            var wQkv = T(randn(3 * D, D) * 0.02); var bQkv = T(zeros(3 * D));
+            var wProj = T(randn(D, D) * 0.02); var bProj = T(zeros(D));
+            var wFc1 = T(randn(4 * D, D) * 0.02); var bFc1 = T(zeros(4 * D));
+            var wFc2 = T(randn(D, 4 * D) * 0.02); var bFc2 = T(zeros(D));
+            var lnWeight = ones(D); var lnBias = zeros(D);   // float32, as UseInferencePrecision keeps them
+            var images = T(randn(N, 3, 224, 224)); var wPatch = T(randn(D, 3, 16, 16) * 0.02); var bPatch = T(zeros(D));
+            var block = new Block(D, H, 4.0, 1e-6);
+            block.eval();
+            block.to(type);
+            keep.Add(block);
+            double Flop(long m, long k, long n) => 2.0 * m * k * n / 1e9;
+            void Add(string name, double gflop, Func<Tensor> body) => steps.Add(($"{t}_{name}", gflop, () =>
+            {
+                using var scope = NewDisposeScope();
+                body();
+            }));
+            var a2048 = T(randn(2048, 2048)); var b2048 = T(randn(2048, 2048));
+            Add("mm_2048", Flop(2048, 2048, 2048), () => mm(a2048, b2048));    // the blas case, as the yardstick
+            Add("patch_embed_conv", Flop(N * 196, 3 * 256, D), () => nn.functional.conv2d(images, wPatch, bPatch, strides: [16, 16]));
+            Add("layer_norm", 0, () => nn.functional.layer_norm(x, [D], lnWeight, lnBias, 1e-6));
+            Add("qkv_linear", Flop(N * L, D, 3 * D), () => nn.functional.linear(x, wQkv, bQkv));
+            Add("qkv_split_sdpa", 2 * Flop(N * H * L, D / H, L), () =>
+            {
+                var heads = qkvOut.reshape(N, L, 3, H, D / H).permute(2, 0, 3, 1, 4);
+                return nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2]);
+            });
+            Add("qkv_split_explicit", 2 * Flop(N * H * L, D / H, L), () =>   // Attention's bfloat16 path
+            {
+                var heads = qkvOut.reshape(N, L, 3, H, D / H).permute(2, 0, 3, 1, 4);
+                var scores = (heads[0] * (1.0 / Math.Sqrt(D / H))).matmul(heads[1].transpose(-2, -1));
+                return scores.softmax(-1).matmul(heads[2]);
+            });
+            Add("merge_heads", 0, () => attended.transpose(1, 2).reshape(N, L, D));
+            Add("proj_linear", Flop(N * L, D, D), () => nn.functional.linear(x, wProj, bProj));
+            Add("residual_add", 0, () => x + x);
+            Add("fc1_linear", Flop(N * L, D, 4 * D), () => nn.functional.linear(x, wFc1, bFc1));
+            Add("gelu", 0, () => nn.functional.gelu(hidden));
+            Add("fc2_linear", Flop(N * L, 4 * D, D), () => nn.functional.linear(hidden, wFc2, bFc2));
+            Add("block", GflopPerImage * N / 12, () => block.call(x));
+        }
+        var times = steps.ToDictionary(s => s.Name, _ => new List<double>());
+        using (no_grad())
+        {
+            for (int i = 0; i < iterations + 2; i++)
+            {
+                foreach (var (name, _, body) in steps)
+                {
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    body();
+                    if (i >= 2) times[name].Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+        }
+        var extra = new Dictionary<string, double>();
+        foreach (var (name, gflop, _) in steps)
+        {
+            double ms = Timing.Median(times[name]);
+            extra[$"{name}_ms"] = ms;
+            if (gflop > 0) extra[$"{name}_gflops"] = gflop / (ms / 1000);
+            Log.Line($"  {name,-24} {ms,8:F2} ms{(gflop > 0 ? $"  {gflop / (ms / 1000),6:F0} GFLOP/s" : "")}");
+        }
+        foreach (var item in keep) item.Dispose();
+        return new CaseResult
+        {
+            Case = "profile-extract",
+            Work = "one ViT-B/16 block at batch 8, step by step, float32 and bfloat16",
+            Iterations = iterations,
+            RssStartMib = rssStart,
+            Extra = extra,
+        };
     }
 
     /// <summary>Median seconds of named phases.</summary>
@@ -168,51 +315,6 @@ internal static partial class Cases
                             Extra = extra,
             };
         }
-    }
-
-    /// <summary>
-    /// <see cref="ScopedAdamW"/> and the library's AdamW update two identical copies of the tiny temporal model for 5
-    /// steps on the same batch (dropout off): the largest difference between their parameters must be 0.
-    /// </summary>
-    private static CaseResult AdamWEquivalence()
-    {
-        double rssStart = ProcessMemory.ResidentMiB();
-        var options = new OptimizationOptions { LearningRate = 1e-2, WeightDecay = 0.05, Beta2 = 0.95 };
-        using var a = new AffectSequenceModel(AffectSequenceModelOptions.Tiny16D24);
-        using var b = new AffectSequenceModel(AffectSequenceModelOptions.Tiny16D24);
-        b.load_state_dict(a.state_dict());
-        a.eval();
-        b.eval();
-        using var stock = CreateAdamW(a, options, scoped: false);
-        using var scoped = CreateAdamW(b, options, scoped: true);
-        using var x = randn(4, 10, 16);
-        double maxDiff = 0;
-        for (int step = 0; step < 5; step++)
-        {
-            foreach (var (model, optimizer) in new[] { (a, stock), (b, scoped) })
-            {
-                using var scope = NewDisposeScope();
-                optimizer.zero_grad();
-                using var p = model.call(x, null);
-                (p.ValenceArousal!.square().mean() + p.Expression!.square().mean() + p.ActionUnits!.square().mean()).backward();
-                optimizer.step();
-            }
-        }
-        foreach (var ((_, pa), (_, pb)) in a.named_parameters().Zip(b.named_parameters()))
-        {
-            using var d = (pa - pb).abs().max();
-            maxDiff = Math.Max(maxDiff, d.item<float>());
-        }
-        Log.Line($"  adamw-equivalence: largest parameter difference after 5 steps = {maxDiff}");
-        if (maxDiff != 0) throw new InvalidOperationException($"ScopedAdamW differs from AdamW by {maxDiff}.");
-        return new CaseResult
-        {
-            Case = "adamw-equivalence",
-            Work = "ScopedAdamW vs AdamW on two copies of AffectSequenceModel(Tiny16D24), 5 steps",
-            Iterations = 5,
-            RssStartMib = rssStart,
-            Extra = new Dictionary<string, double> { ["max_abs_parameter_difference"] = maxDiff },
-        };
     }
 
     /// <summary>Costs of the per-batch bookkeeping the library adds around the tensor work.</summary>

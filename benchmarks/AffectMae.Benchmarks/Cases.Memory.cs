@@ -15,7 +15,7 @@ internal static partial class Cases
     private static CaseResult MemoryTemporal(Settings settings)
     {
         double rssStart = ProcessMemory.ResidentMiB();
-        using var run = new TemporalRun(settings.MemoryBatch, scopedAdamW: false);
+        using var run = new TemporalRun(settings.MemoryBatch, torchSharpAdamW: false);
         double rssModel = ProcessMemory.ResidentMiB();
         return MemoryLoop("memory-temporal", $"temporal training step on [{settings.MemoryBatch}, 300, 768], repeated",
             settings.MemoryBatch, settings, () => run.Step(), rssStart, rssModel);

@@ -40,7 +40,10 @@ internal static partial class Cases
 
     /// <summary>The cases, in the order <c>all</c> runs them.</summary>
     public static readonly string[] Names =
-        ["blas", "extract-b1", "extract-b8", "extract-b32", "mae-b8", "temporal-b32", "memory-temporal", "overhead"];
+    [
+        "blas", "blas-bf16", "extract-b1", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16", "mae-b8",
+        "temporal-b32", "memory-temporal", "overhead",
+    ];
 
     /// <summary>Runs case <paramref name="name"/>.</summary>
     public static CaseResult Run(string name, Settings settings)
@@ -49,40 +52,51 @@ internal static partial class Cases
         manual_seed(0);
         return name switch
         {
-            "extract-b1" => Extract(1, settings, warmup: 3, iterations: 15),
-            "extract-b8" => Extract(8, settings, warmup: 2, iterations: 7),
-            "extract-b32" => Extract(32, settings, warmup: 2, iterations: 5),
-            "mae-b8" => MaeStep(8, settings, warmup: 2, iterations: 5, scopedAdamW: false),
-            "temporal-b32" => TemporalStep(32, settings, warmup: 2, iterations: 5, scopedAdamW: false),
-            "mae-b8-scoped-adamw" => MaeStep(8, settings, warmup: 2, iterations: 5, scopedAdamW: true),
-            "temporal-b32-scoped-adamw" => TemporalStep(32, settings, warmup: 2, iterations: 5, scopedAdamW: true),
-            "adamw-equivalence" => AdamWEquivalence(),
+            "extract-b1" => Extract(1, InferencePrecision.Float32, settings, warmup: 3, iterations: 15),
+            "extract-b8" => Extract(8, InferencePrecision.Float32, settings, warmup: 2, iterations: 7),
+            "extract-b32" => Extract(32, InferencePrecision.Float32, settings, warmup: 2, iterations: 5),
+            "extract-b8-bf16" => Extract(8, InferencePrecision.BFloat16, settings, warmup: 2, iterations: 7),
+            "extract-b32-bf16" => Extract(32, InferencePrecision.BFloat16, settings, warmup: 2, iterations: 5),
+            "mae-b8" => MaeStep(8, settings, warmup: 2, iterations: 5, torchSharpAdamW: false),
+            "temporal-b32" => TemporalStep(32, settings, warmup: 2, iterations: 5, torchSharpAdamW: false),
+            "mae-b8-torchsharp-adamw" => MaeStep(8, settings, warmup: 2, iterations: 5, torchSharpAdamW: true),
+            "temporal-b32-torchsharp-adamw" => TemporalStep(32, settings, warmup: 2, iterations: 5, torchSharpAdamW: true),
             "memory-temporal" => MemoryTemporal(settings),
             "memory-extract" => MemoryExtract(settings),
             "overhead" => Overhead(settings),
-            "blas" => Blas(settings),
+            "blas" => Blas(ScalarType.Float32, settings),
+            "blas-bf16" => Blas(ScalarType.BFloat16, settings),
+            "precision-accuracy" => PrecisionAccuracy(settings),
+            "extract-e2e-b8" => ExtractEndToEnd(8, InferencePrecision.Float32, settings, warmup: 1, iterations: 3),
+            "extract-e2e-b8-bf16" => ExtractEndToEnd(8, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
+            "extract-e2e-b32-bf16" => ExtractEndToEnd(32, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
+            "predict-long" => PredictLong(InferencePrecision.Float32, settings),
+            "predict-long-bf16" => PredictLong(InferencePrecision.BFloat16, settings),
             "video-decode" => VideoDecode(settings, warmup: 1, iterations: 5),
             "video-faces-k1" => VideoFaces(1, settings, warmup: 1, iterations: 3),
             "video-faces-k5" => VideoFaces(5, settings, warmup: 1, iterations: 3),
             "video-predict-k5" => VideoPredict(settings, warmup: 1, iterations: 3),
-            "profile-temporal" => ProfileTemporal(settings, scopedAdamW: false),
-            "profile-mae" => ProfileMae(settings, scopedAdamW: false),
-            "profile-mae-scoped-adamw" => ProfileMae(settings, scopedAdamW: true),
             "recognizer-stream-2000" => RecognizerStream(2_000),
             "recognizer-stream-20000" => RecognizerStream(20_000),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, profile-temporal, profile-mae, profile-mae-scoped-adamw, recognizer-stream-2000, recognizer-stream-20000, mae-b8-scoped-adamw, temporal-b32-scoped-adamw, adamw-equivalence.", nameof(name)),
+            "profile-extract" => ProfileExtract(settings),
+            "profile-temporal" => ProfileTemporal(settings),
+            "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
+            "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 
     /// <summary>
-    /// Feature extraction as <c>FeatureExtractor</c> runs it: MaeClassifier (ViT-B/16) in eval mode, no_grad, one
-    /// CollectionPause and one dispose scope a batch.
+    /// Feature extraction as <c>FeatureExtractor</c> runs it: MaeClassifier (ViT-B/16) in eval mode at
+    /// <paramref name="precision"/> (<see cref="MaeClassifier.UseInferencePrecision"/>), no_grad, one CollectionPause
+    /// and one dispose scope a batch; float32 images in, float32 features out.
     /// </summary>
-    private static CaseResult Extract(int batch, Settings settings, int warmup, int iterations)
+    private static CaseResult Extract(int batch, InferencePrecision precision, Settings settings, int warmup, int iterations)
     {
         double rssStart = ProcessMemory.ResidentMiB();
         using var model = new MaeClassifier(new MaeClassifierOptions { Encoder = MaeViTOptions.Base16Dec512D8 });
-        model.eval();
+        var choice = model.UseInferencePrecision(precision);
+        Log.Line($"  precision: {choice}");
         using var images = randn(batch, 3, 224, 224);
         double rssModel = ProcessMemory.ResidentMiB();
 
@@ -95,68 +109,72 @@ internal static partial class Cases
             if (features.shape[1] != 768) throw new InvalidOperationException("unexpected feature size");
         }
 
-        return Measure($"extract-b{batch}", $"MaeClassifier(ViT-B/16).ExtractFeatures, [{batch}, 3, 224, 224], eval + no_grad",
+        string suffix = precision == InferencePrecision.Float32 ? "" : "-bf16";
+        return Measure($"extract-b{batch}{suffix}", $"MaeClassifier(ViT-B/16).ExtractFeatures, [{batch}, 3, 224, 224], eval + no_grad, {choice}",
             batch, settings, warmup, iterations, Body, rssStart, rssModel,
             median => (ImagesPerSecond: batch / median, Gflops: batch * GflopPerImage / median, Ms: null));
     }
 
     /// <summary>
     /// One MAE pre-training step: MaeViT.Forward(images, 0.75), backward, AdamW (Trainer.Step); with
-    /// <paramref name="scopedAdamW"/>, the same step with <see cref="ScopedAdamW"/>.
+    /// <paramref name="torchSharpAdamW"/>, the same step with TorchSharp's own AdamW (one dispose scope for the whole step).
     /// </summary>
-    private static CaseResult MaeStep(int batch, Settings settings, int warmup, int iterations, bool scopedAdamW)
+    private static CaseResult MaeStep(int batch, Settings settings, int warmup, int iterations, bool torchSharpAdamW)
     {
         double rssStart = ProcessMemory.ResidentMiB();
         using var mae = new MaeViT(MaeViTOptions.Base16Dec512D8);
         mae.train();
         var options = OptimizationOptions.Pretraining;
-        using var optimizer = CreateAdamW(mae, options, scopedAdamW);
+        using var optimizer = CreateAdamW(mae, options, torchSharpAdamW);
         var trainer = new Trainer(mae, optimizer, options, stepsPerEpoch: 100);
         using var images = randn(batch, 3, 224, 224);
         double rssModel = ProcessMemory.ResidentMiB();
 
         void Body() => trainer.Step(() => mae.Forward(images, 0.75).Loss);   // pred and mask die with Step's scope
 
-        return Measure($"mae-b{batch}{(scopedAdamW ? "-scoped-adamw" : "")}", $"MaeViT(ViT-B/16, dec 512d8b) pre-training step, [{batch}, 3, 224, 224], mask 0.75, {(scopedAdamW ? "ScopedAdamW" : "AdamW")}",
+        return Measure($"mae-b{batch}{(torchSharpAdamW ? "-torchsharp-adamw" : "")}", $"MaeViT(ViT-B/16, dec 512d8b) pre-training step, [{batch}, 3, 224, 224], mask 0.75, {(torchSharpAdamW ? "TorchSharp's AdamW" : "WeightDecayGroups.CreateAdamW")}",
             batch, settings, warmup, iterations, Body, rssStart, rssModel,
             median => (null, null, Ms: median * 1000));
     }
 
     /// <summary>
     /// One temporal training step: AffectSequenceModel (Base768D512) + AffectObjective + AdamW (Trainer.Step); with
-    /// <paramref name="scopedAdamW"/>, the same step with <see cref="ScopedAdamW"/>.
+    /// <paramref name="torchSharpAdamW"/>, the same step with TorchSharp's own AdamW (one dispose scope for the whole step).
     /// </summary>
-    private static CaseResult TemporalStep(int batch, Settings settings, int warmup, int iterations, bool scopedAdamW)
+    private static CaseResult TemporalStep(int batch, Settings settings, int warmup, int iterations, bool torchSharpAdamW)
     {
         double rssStart = ProcessMemory.ResidentMiB();
-        using var run = new TemporalRun(batch, scopedAdamW);
+        using var run = new TemporalRun(batch, torchSharpAdamW);
         double rssModel = ProcessMemory.ResidentMiB();
-        return Measure($"temporal-b{batch}{(scopedAdamW ? "-scoped-adamw" : "")}", $"AffectSequenceModel(Base768D512) training step on [{batch}, 300, 768], 1−CCC + CE + BCE, {(scopedAdamW ? "ScopedAdamW" : "AdamW")}",
+        return Measure($"temporal-b{batch}{(torchSharpAdamW ? "-torchsharp-adamw" : "")}", $"AffectSequenceModel(Base768D512) training step on [{batch}, 300, 768], 1−CCC + CE + BCE, {(torchSharpAdamW ? "TorchSharp's AdamW" : "WeightDecayGroups.CreateAdamW")}",
             batch, settings, warmup, iterations, () => run.Step(), rssStart, rssModel,
             median => (null, null, Ms: median * 1000));
     }
 
-    /// <summary>Plain sgemm, [2048, 2048] @ [2048, 2048]: how fast the BLAS underneath is, apart from any module code.</summary>
-    private static CaseResult Blas(Settings settings)
+    /// <summary>
+    /// Plain matrix product, [2048, 2048] @ [2048, 2048] in <paramref name="type"/>: how fast the BLAS (float32) or
+    /// oneDNN (bfloat16) underneath is, apart from any module code.
+    /// </summary>
+    private static CaseResult Blas(ScalarType type, Settings settings)
     {
         double rssStart = ProcessMemory.ResidentMiB();
-        using var a = randn(2048, 2048);
-        using var b = randn(2048, 2048);
+        using var a = randn(2048, 2048).to_type(type);
+        using var b = randn(2048, 2048).to_type(type);
         void Body()
         {
             using var scope = NewDisposeScope();
             mm(a, b);
         }
-        return Measure("blas", "torch.mm [2048, 2048] @ [2048, 2048] float32", 0, settings, warmup: 3, iterations: 10, Body,
+        return Measure(type == ScalarType.Float32 ? "blas" : "blas-bf16", $"torch.mm [2048, 2048] @ [2048, 2048] {type.ToString().ToLowerInvariant()}", 0, settings, warmup: 3, iterations: 10, Body,
             rssStart, ProcessMemory.ResidentMiB(), median => (null, Gflops: 2.0 * 2048 * 2048 * 2048 / median / 1e9, null));
     }
 
     /// <summary>
-    /// The library's AdamW (<see cref="WeightDecayGroups.CreateAdamW(nn.Module, OptimizationOptions)"/>), or
-    /// <see cref="ScopedAdamW"/> over the same groups (<see cref="WeightDecayGroups.ParameterGroups"/>).
+    /// The library's AdamW (<see cref="WeightDecayGroups.CreateAdamW(nn.Module, OptimizationOptions)"/>, one dispose
+    /// scope per parameter), or TorchSharp's own over the same groups, to show what the per-parameter scopes save.
     /// </summary>
-    private static TorchSharp.Modules.AdamW CreateAdamW(nn.Module model, OptimizationOptions options, bool scoped) => scoped
-        ? new ScopedAdamW(WeightDecayGroups.ParameterGroups(model, options), options.LearningRate, options.Beta1, options.Beta2, options.WeightDecay)
+    private static TorchSharp.Modules.AdamW CreateAdamW(nn.Module model, OptimizationOptions options, bool torchSharpAdamW) => torchSharpAdamW
+        ? optim.AdamW(WeightDecayGroups.ParameterGroups(model, options), options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay)
         : WeightDecayGroups.CreateAdamW(model, options);
 
     private static CaseResult Measure(string name, string work, int batch, Settings settings, int warmup, int iterations,
@@ -166,7 +184,7 @@ internal static partial class Cases
         iterations = settings.Iterations ?? iterations;
         string loadBefore = LoadAverage.Read();
         var cpuStart = CpuSnapshot.Take();
-        var seconds = Timing.Run(name, warmup, iterations, body);
+        var seconds = Timing.Run(name, warmup, iterations, body, out double minorFaults);
         var cpuEnd = CpuSnapshot.Take();
         double median = Timing.Median(seconds);
         var (imagesPerSecond, gflops, ms) = rates(median);
@@ -188,6 +206,7 @@ internal static partial class Cases
             ForeignCores = cpuEnd.ForeignCoresSince(cpuStart),
             LoadAverageBefore = loadBefore,
             LoadAverageAfter = LoadAverage.Read(),
+            MinorFaultsPerIteration = minorFaults,
         };
     }
 
@@ -200,13 +219,16 @@ internal static partial class Cases
         private readonly Trainer trainer;
         private readonly FeatureWindowBatch batch;
 
-        public TemporalRun(int windows, bool scopedAdamW)
+        public TemporalRun(int windows, bool torchSharpAdamW)
         {
             model.train();
             var options = OptimizationOptions.Temporal;
-            optimizer = CreateAdamW(model, options, scopedAdamW);
+            optimizer = CreateAdamW(model, options, torchSharpAdamW);
             trainer = new Trainer(model, optimizer, options, stepsPerEpoch: 100);
             batch = RandomBatch(windows);
+            // The managed arrays the batch was staged from (features, labels: ~60 MB at 32 windows) are garbage now;
+            // collect them so the resident memory is the step's, as on the twin, which builds tensors directly.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
         public AffectSequenceModel Model => model;

@@ -14,7 +14,8 @@ internal static class Timing
     /// <param name="warmup">Untimed runs first (first-touch allocations, kernel selection, JIT).</param>
     /// <param name="iterations">Timed runs.</param>
     /// <param name="body">One unit of work; must leave no tensor behind.</param>
-    public static double[] Run(string label, int warmup, int iterations, Action body)
+    /// <param name="minorFaults">Minor page faults of this process during the timed runs, per run.</param>
+    public static double[] Run(string label, int warmup, int iterations, Action body, out double minorFaults)
     {
         for (int i = 0; i < warmup; i++)
         {
@@ -23,6 +24,7 @@ internal static class Timing
             Log.Line($"  {label} warm-up {i + 1}/{warmup}: {watch.Elapsed.TotalSeconds:F3} s");
         }
         var seconds = new double[iterations];
+        long faultsBefore = ProcessMemory.MinorFaults();
         for (int i = 0; i < iterations; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -30,6 +32,7 @@ internal static class Timing
             seconds[i] = watch.Elapsed.TotalSeconds;
             Log.Line($"  {label} run {i + 1}/{iterations}: {seconds[i]:F3} s");
         }
+        minorFaults = (ProcessMemory.MinorFaults() - faultsBefore) / (double)Math.Max(1, iterations);
         return seconds;
     }
 
@@ -62,6 +65,16 @@ internal static class ProcessMemory
     {
         var info = mallinfo2();
         return ((double)info.uordblks + info.hblkhd) / 1048576.0;
+    }
+
+    /// <summary>
+    /// Minor page faults of this process so far (/proc/self/stat field 10): each is a fresh page the kernel had to map
+    /// and zero, which is what a tensor allocated from new memory costs.
+    /// </summary>
+    public static long MinorFaults()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Asks glibc to return freed memory to the system (malloc_trim(0)).</summary>
@@ -126,6 +139,38 @@ internal readonly record struct CpuSnapshot(long MachineBusy, long MachineTotal,
         long total = MachineTotal - start.MachineTotal;
         return total <= 0 ? 0 : Environment.ProcessorCount * (double)(Own - start.Own) / total;
     }
+}
+
+/// <summary>The CPU model and the instruction-set flags that decide float32 and bfloat16 speed.</summary>
+internal static class MachineInfo
+{
+    /// <summary>The flags worth printing: vector width, FMA, VNNI, and the bfloat16/AMX extensions.</summary>
+    private static readonly string[] Interesting =
+        ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8"];
+
+    /// <summary>"model name" of the first processor in /proc/cpuinfo.</summary>
+    public static string CpuModel => Field("model name") ?? "?";
+
+    /// <summary>The <see cref="Interesting"/> flags this CPU has, in that order.</summary>
+    public static string[] CpuFlags
+    {
+        get
+        {
+            var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+            return Interesting.Where(flags.Contains).ToArray();
+        }
+    }
+
+    /// <summary>One line for the log: model, flags, and what the library concludes about bfloat16.</summary>
+    public static string Describe()
+    {
+        var bfloat16 = AffectMae.Models.Runtime.BFloat16Support.Probe(TorchSharp.torch.CPU);
+        return $"CPU: {CpuModel}, {Environment.ProcessorCount} logical CPUs; flags: {string.Join(' ', CpuFlags)}; "
+            + $"bfloat16 {(bfloat16.IsFast ? "fast" : "not fast")}: {bfloat16.Evidence}";
+    }
+
+    private static string? Field(string key) => File.ReadLines("/proc/cpuinfo")
+        .FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
 }
 
 /// <summary>The machine's 1-, 5- and 15-minute load averages.</summary>

@@ -1,4 +1,4 @@
-// Entry point: `all | extract | mae | temporal | memory | overhead | blas | video` run each case in a fresh child process (so the
+// Entry point: `all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video` run each case in a fresh child process (so the
 // peak resident memory, VmHWM, belongs to that case alone), after waiting for the machine to be quiet, and merge the
 // results into benchmarks/results/affectmae.json. A case that other processes disturbed while it ran (more than 0.25
 // cores of theirs) is measured again, up to three times; the memory cases are not, their figures are memory. `case <name>` runs one case in this process.
@@ -27,16 +27,19 @@ internal static class Program
     private static readonly Dictionary<string, string[]> Groups = new()
     {
         ["all"] = Cases.Names,
-        ["extract"] = ["extract-b1", "extract-b8", "extract-b32"],
+        ["extract"] = ["extract-b1", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16"],
         ["mae"] = ["mae-b8"],
         ["temporal"] = ["temporal-b32"],
         ["memory"] = ["memory-temporal"],
         ["overhead"] = ["overhead"],
-        ["blas"] = ["blas"],
+        ["blas"] = ["blas", "blas-bf16"],
+        ["precision"] = ["blas", "blas-bf16", "extract-b8", "extract-b8-bf16", "extract-b32", "extract-b32-bf16", "precision-accuracy"],
+        ["e2e"] = ["extract-e2e-b8-bf16", "extract-e2e-b32-bf16", "extract-e2e-b8"],
+        ["long"] = ["predict-long", "predict-long-bf16"],
         ["video"] = ["video-decode", "video-faces-k1", "video-faces-k5", "video-predict-k5"],
         ["stream"] = ["recognizer-stream-2000", "recognizer-stream-20000"],
-        ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-scoped-adamw"],
-        ["fix"] = ["adamw-equivalence", "mae-b8-scoped-adamw", "temporal-b32-scoped-adamw"],
+        ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-torchsharp-adamw", "profile-extract"],
+        ["adamw"] = ["mae-b8-torchsharp-adamw", "temporal-b32-torchsharp-adamw"],
     };
 
     private static int Main(string[] args)
@@ -46,6 +49,7 @@ internal static class Program
             var (command, caseName, settings, output, gate, maxWait, passThrough) = Parse(args);
             if (command == "case")
             {
+                Log.Line(MachineInfo.Describe());
                 var result = Cases.Run(caseName!, settings);
                 Console.Out.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, Json));
                 return 0;
@@ -62,7 +66,7 @@ internal static class Program
 
     private const string Usage = """
         usage: dotnet run -c Release --project benchmarks/AffectMae.Benchmarks -- <command> [options]
-          commands: all | extract | mae | temporal | memory | overhead | blas | video | stream | profile | fix | case <name>
+          commands: all | extract | precision | e2e | long | mae | temporal | memory | overhead | blas | video | stream | profile | adamw | case <name>
           options:  --warmup N  --iterations N   override every case's counts
                     --threads N                  intra-op threads (default 2)
                     --memory-batch N             windows a batch in the memory case (default 8)
@@ -116,6 +120,7 @@ internal static class Program
 
     private static int RunGroup(string[] caseNames, string output, bool gate, TimeSpan maxWait, List<string> passThrough)
     {
+        Log.Line(MachineInfo.Describe());
         var results = new List<JsonObject>();
         foreach (var name in caseNames)
         {
@@ -184,7 +189,9 @@ internal static class Program
 
     private static JsonObject DescribeEnvironment() => new()
     {
-        ["cpu"] = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim(),
+        ["cpu"] = MachineInfo.CpuModel,
+        ["cpu_flags"] = string.Join(' ', MachineInfo.CpuFlags),
+        ["bfloat16_support"] = AffectMae.Models.Runtime.BFloat16Support.Probe(torch.CPU).Evidence,
         ["logical_cpus"] = System.Environment.ProcessorCount,
         ["memory_gib"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, 1),
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
@@ -192,7 +199,7 @@ internal static class Program
         ["torchsharp"] = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
                          ?? typeof(torch).Assembly.GetName().Version?.ToString(),
         ["libtorch"] = "2.10.0 (TorchSharp-cpu 0.107.0 bundle)",
-        ["dtype"] = "float32",
+        ["dtype"] = "float32; bfloat16 in the -bf16 cases",
         ["device"] = "cpu",
     };
 

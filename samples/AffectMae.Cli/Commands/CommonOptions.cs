@@ -1,7 +1,9 @@
-// Options every pipeline verb shares: where the data and the run are, the recipe, the seed and the device; and the
-// way a verb runs: on a worker thread so that Ctrl+C reaches it, with the failures a user can act on as messages.
+// Options every pipeline verb shares: where the data and the run are, the recipe, the seed, the device and the
+// inference precision; and the way a verb runs: on a worker thread so that Ctrl+C reaches it, with the failures a user
+// can act on as messages.
 using System.CommandLine;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Runtime;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -10,9 +12,10 @@ namespace AffectMae.Cli.Commands;
 /// <summary>What a pipeline verb works with, resolved from the command line.</summary>
 /// <param name="Pipeline">The stages of the recipe in the run folder, on the device.</param>
 /// <param name="DataRoot">The ABAW-layout data folder.</param>
-internal sealed record VerbContext(AffectMaePipeline Pipeline, string DataRoot);
+/// <param name="Precision">The precision given with <c>--precision</c> (already in the pipeline's recipe), or null.</param>
+internal sealed record VerbContext(AffectMaePipeline Pipeline, string DataRoot, InferencePrecision? Precision);
 
-/// <summary>The data folder, run folder, recipe, seed and device options, and turning them into a pipeline.</summary>
+/// <summary>The data folder, run folder, recipe, seed, device and precision options, and turning them into a pipeline.</summary>
 internal sealed class CommonOptions
 {
     /// <summary>An ABAW-layout folder (generated when empty, for <c>demo</c>).</summary>
@@ -30,11 +33,32 @@ internal sealed class CommonOptions
     /// <summary>cpu or cuda.</summary>
     public Option<string> Device { get; } = new("--device") { Description = "cpu, or cuda (needs the TorchSharp CUDA backend).", DefaultValueFactory = _ => "cpu" };
 
+    /// <summary>The inference precision, replacing the recipe's (and, for <c>predict</c>, the temporal bundle's).</summary>
+    public Option<string?> Precision { get; } = CreatePrecisionOption();
+
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { Data, Work, Recipe, Seed, Device }) command.Options.Add(option);
+        foreach (var option in new Option[] { Data, Work, Recipe, Seed, Device, Precision }) command.Options.Add(option);
+    }
+
+    /// <summary>The precision given with <c>--precision</c>, or null when none was.</summary>
+    public InferencePrecision? ParsePrecision(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return parse.GetValue(Precision) is { } name ? PrecisionChoice.Parse(name) : null;
+    }
+
+    private static Option<string?> CreatePrecisionOption()
+    {
+        var option = new Option<string?>("--precision")
+        {
+            Description = "Inference precision of feature extraction and prediction: float32, bfloat16, float16 (CUDA only), or auto "
+                + "(bfloat16 on CPUs with AVX512_BF16 or AMX and on GPUs that support it, float32 elsewhere). Default: the recipe's (predict: the temporal model's).",
+        };
+        option.AcceptOnlyFromAmong([.. Enum.GetValues<InferencePrecision>().Select(PrecisionChoice.NameOf)]);
+        return option;
     }
 
     /// <summary>The recipe named on the command line: a preset, or a JSON file; with <c>--seed</c> applied.</summary>
@@ -47,6 +71,11 @@ internal sealed class CommonOptions
         var recipe = AffectMaeRecipe.PresetNames.Contains(name.ToLowerInvariant()) ? AffectMaeRecipe.Preset(name)
             : File.Exists(name) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? AffectMaeRecipe.Load(name)
             : throw new ArgumentException($"--recipe {name}: use a preset ({string.Join(", ", AffectMaeRecipe.PresetNames)}) or a recipe JSON file.");
+        if (ParsePrecision(parse) is { } precision)
+        {
+            recipe.Inference.Precision = precision;                  // extraction, and prediction with our model
+            recipe.AuthorsTemporal.Inference.Precision = precision;  // prediction with the authors'
+        }
         return parse.GetValue(Seed) is { } seed ? recipe.WithSeed(seed) : recipe;
     }
 
@@ -66,7 +95,7 @@ internal sealed class CommonOptions
         ArgumentNullException.ThrowIfNull(parse);
         var device = ParseDevice(parse.GetValue(Device)!);
         var pipeline = new AffectMaePipeline(ResolveRecipe(parse), new RunFolder(parse.GetValue(Work)!.FullName), device);
-        return new VerbContext(pipeline, parse.GetValue(Data)!.FullName);
+        return new VerbContext(pipeline, parse.GetValue(Data)!.FullName, ParsePrecision(parse));
     }
 
     /// <summary>

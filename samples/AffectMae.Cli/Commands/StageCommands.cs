@@ -110,7 +110,7 @@ internal static class StageCommands
                 throw new ArgumentException($"predict: give exactly one of --frames, --video or --image (got {(inputs.Any(i => i.Path is not null) ? string.Join(", ", inputs.Where(i => i.Path is not null).Select(i => i.Option)) : "none")}).");
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
             string temporalFolder = parse.GetValue(temporal)?.FullName ?? run.Pipeline.Run.TemporalModel(chosen);
-            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames) };
+            var options = new AffectRecognizerOptions { BatchSize = run.Pipeline.Recipe.Inference.EncoderBatchSize, Gaps = parse.GetValue(gaps), BadFrames = parse.GetValue(badFrames), Precision = run.Precision };
             if (parse.GetValue(protocol) is { } chosenProtocol)
             {
                 options.Inference = ModelManifest.Read(temporalFolder).Temporal?.Inference ?? new InferenceOptions();
@@ -118,6 +118,7 @@ internal static class StageCommands
             }
             using var recognizer = AffectRecognizer.Load(
                 parse.GetValue(encoder)?.FullName ?? run.Pipeline.Run.EncoderModel(chosen.Encoder), temporalFolder, run.Pipeline.Device, options);
+            console.MarkupLine($"Inference precision: {Markup.Escape(recognizer.Precision.ToString())}");
             string folder = parse.GetValue(output)!.FullName;
             if (inputs[0].Path is not { } framesFolder)
             {

@@ -101,6 +101,8 @@ internal static class ExtractStage
     /// </summary>
     public static void Report(IAnsiConsole console, ExtractionSummary summary)
     {
+        if (summary.Precision is { } precision)
+            console.MarkupLine($"Inference precision: {Markup.Escape(precision.ToString())}");
         console.MarkupLine($"{summary.Extracted} videos extracted, {summary.Skipped} already cached"
             + (summary.ExtractedElsewhere > 0 ? $", {summary.ExtractedElsewhere} extracted by other processes" : "")
             + $", {summary.MissingFrames} frames filled from a neighbour.");

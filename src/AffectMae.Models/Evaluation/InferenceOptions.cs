@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using AffectMae.Core.Segmentation;
+using AffectMae.Models.Runtime;
 
 namespace AffectMae.Models.Evaluation;
 
 /// <summary>
-/// How trained models run: frames an encoder call, and how <see cref="TemporalEvaluator.Predict"/> (and the
+/// How trained models run: the precision and frames an encoder call, and how <see cref="TemporalEvaluator.Predict"/> (and the
 /// recognizer) turn window predictions into one prediction a frame — the protocol (which windows, how overlaps
 /// resolve), clipping of valence/arousal, an optional mode filter over expressions and the action units' rule at the
 /// threshold. A recipe setting
@@ -43,6 +44,17 @@ public sealed class InferenceOptions
     /// <value>The default value is 64.</value>
     [Range(1, 65_536, ErrorMessage = "InferenceOptions.EncoderBatchSize must lie in 1 … 65536 frames; 64 suits ViT-B on a CPU.")]
     public int EncoderBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// The number format the encoder (feature extraction, prediction) and the temporal model compute in: float32, or
+    /// bfloat16 (float16 on CUDA) with float32 kept where accuracy is made (<see cref="InferencePrecision.BFloat16"/>),
+    /// or <see cref="InferencePrecision.Auto"/>: bfloat16 where the device runs it fast, float32 elsewhere. Cached features
+    /// record the precision they were made in, and features of another precision are stale (extract again). Training
+    /// always runs in float32.
+    /// </summary>
+    /// <value>The default value is <see cref="InferencePrecision.Float32"/>.</value>
+    [EnumDataType(typeof(InferencePrecision), ErrorMessage = "InferenceOptions.Precision must be Float32, BFloat16, Float16 (CUDA only) or Auto.")]
+    public InferencePrecision Precision { get; set; } = InferencePrecision.Float32;
 
     /// <summary>Ours: overlapping windows averaged, valence/arousal clipped, no mode filter, action units present at p ≥ t.</summary>
     public static InferenceOptions OverlapAverage => new();

@@ -39,6 +39,9 @@ public sealed record ExtractionSummary(int Extracted, int Skipped, long FramesEn
     /// <summary>The videos extracted in this run with frames filled from a neighbour, the most filled share first; each was also logged as a warning.</summary>
     public IReadOnlyList<FilledVideo> Filled { get; init; } = [];
 
+    /// <summary>The precision the encoder ran in and why (null when the caller did not say).</summary>
+    public Runtime.PrecisionChoice? Precision { get; init; }
+
     /// <summary>Frame files that could not be decoded, passed over under <see cref="BadFramePolicy.Skip"/>; <see cref="BadFrame.Index"/> is the 0-based annotated frame.</summary>
     public IReadOnlyList<BadFrame> BadFrames { get; init; } = [];
 }

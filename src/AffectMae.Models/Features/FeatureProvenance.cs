@@ -11,7 +11,7 @@ namespace AffectMae.Models.Features;
 /// </summary>
 public sealed class FeatureProvenance
 {
-    /// <summary>The precision of an encoder run in float32, the only one so far.</summary>
+    /// <summary>The precision of an encoder run in float32 (the default); the others are <see cref="Runtime.PrecisionChoice.NameOf"/>'s names.</summary>
     public const string Float32 = "float32";
 
     /// <summary>Metadata key of <see cref="EncoderSha256"/>.</summary>
@@ -20,7 +20,7 @@ public sealed class FeatureProvenance
     /// <summary>Describes features of the encoder whose weights hash to <paramref name="encoderSha256"/>, fed by <paramref name="transform"/>.</summary>
     /// <param name="encoderSha256">Lower-case hexadecimal SHA-256 of the encoder's weights file (<c>ModelManifest.WeightsSha256</c>).</param>
     /// <param name="transform">The evaluation transform the frames went through (no random crop, no flip).</param>
-    /// <param name="precision">The precision the encoder ran in, e.g. <see cref="Float32"/>.</param>
+    /// <param name="precision">The precision the encoder ran in: float32, bfloat16 or float16 (<see cref="Runtime.PrecisionChoice.NameOf"/>).</param>
     /// <exception cref="ArgumentException">A value is empty, or the transform draws random crops or flips.</exception>
     public FeatureProvenance(string encoderSha256, ImageTransform transform, string precision = Float32)
     {
@@ -52,7 +52,7 @@ public sealed class FeatureProvenance
     /// <summary>The channel standard deviations divided by (R, G, B); empty without normalisation.</summary>
     public IReadOnlyList<float> Std { get; }
 
-    /// <summary>The precision the encoder ran in (<see cref="Float32"/>).</summary>
+    /// <summary>The precision the encoder ran in: float32, bfloat16 or float16.</summary>
     public string Precision { get; }
 
     /// <summary>The metadata entries that record this provenance in a cache file.</summary>

@@ -1,7 +1,9 @@
 // Fine-tuning model, paper §3.2, after facebookresearch/mae models_vit.py with global_pool (CC BY-NC 4.0) and
 // util/lr_decay.py. Keys are those of the official fine-tuned checkpoints.
 using AffectMae.Models.Features;
+using AffectMae.Models.Runtime;
 using AffectMae.Core.Options;
+using Microsoft.Extensions.Logging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -71,7 +73,12 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
         return scope.MoveToOuter(head.call(head_drop.call(features)));   // logits                    [N, classes]
     }
 
-    /// <summary>The frame feature from the full (unmasked) encoder: LN(mean of the patch tokens), or LN(class token), [N, D].</summary>
+    /// <summary>
+    /// The frame feature from the full (unmasked) encoder: LN(mean of the patch tokens), or LN(class token), [N, D]
+    /// float32. The blocks run in the precision set by <see cref="UseInferencePrecision"/> (float32 unless changed);
+    /// the pooling and the norm always run in float32.
+    /// </summary>
+    /// <param name="images">[N, C, H, W], normalised, float32 (any floating type is cast to the weights' type).</param>
     public Tensor ExtractFeatures(Tensor images)
     {
         using var scope = NewDisposeScope();
@@ -79,9 +86,32 @@ public sealed class MaeClassifier : Module<Tensor, Tensor>, IFrameFeatureExtract
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
         var features = fc_norm is not null
-            ? fc_norm.call(x[.., 1..].mean([1L]))                        // global pool without cls token  [N, D]
-            : norm!.call(x[.., 0]);                                      // the class token  [N, D]
+            ? VitStem.GlobalPool(fc_norm, x)                             // global pool without cls token  [N, D]
+            : VitStem.FinalNorm(norm!, x[.., 0]);                        // the class token  [N, D]
         return scope.MoveToOuter(features);
+    }
+
+    /// <summary>
+    /// Prepares the classifier for inference in <paramref name="precision"/>: evaluation mode, and the weights cast
+    /// once, in place — the blocks, embeddings and tokens to the chosen type; every LayerNorm (<c>fc_norm</c> or <c>norm</c>) and the
+    /// head stay float32 (see <see cref="InferencePrecision.BFloat16"/>). Inputs stay float32 and
+    /// <see cref="ExtractFeatures"/> and the logits come back as float32. Call it after the weights are loaded and the
+    /// model is on its device. A classifier with reduced-precision weights refuses <c>train()</c>: the cast rounds the
+    /// weights, so fine-tune a float32 copy.
+    /// </summary>
+    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
+    /// <param name="logger">Receives the choice and its reason.</param>
+    /// <returns>What was picked and why.</returns>
+    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null) =>
+        InferenceCasting.Apply(this, patch_embed.Device, precision, logger, fc_norm, norm, head);
+
+    /// <summary>Sets training mode; refused while the weights are in a reduced inference precision.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="train"/> is true and <see cref="UseInferencePrecision"/> cast the weights below float32.</exception>
+    public override void train(bool train = true)
+    {
+        InferenceCasting.ThrowIfTrainingReduced(train, patch_embed.ComputeType, nameof(MaeClassifier));
+        base.train(train);
     }
 
     /// <summary>

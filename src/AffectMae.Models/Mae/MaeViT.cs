@@ -1,7 +1,9 @@
 // Masked autoencoder with a ViT backbone: paper §3.1 (MAE pre-training), after facebookresearch/mae models_mae.py
 // (CC BY-NC 4.0) and timm's ViT layers (Apache-2.0). Attribute names are the official checkpoint keys.
 using AffectMae.Models.Features;
+using AffectMae.Models.Runtime;
 using AffectMae.Core.Options;
+using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -89,10 +91,10 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     }
 
     /// <summary>The whole MAE: encode the kept patches, decode every patch, score the removed ones.</summary>
-    /// <param name="images">[N, C, H, W].</param>
+    /// <param name="images">[N, C, H, W], float32.</param>
     /// <param name="maskRatio">Fraction of patches removed, in [0, 1).</param>
     /// <param name="noise">Optional [N, L] noise that decides the mask (lowest values are kept); random when null.</param>
-    /// <returns>loss (scalar), pred [N, L, p·p·C], mask [N, L] with 0 = keep, 1 = remove.</returns>
+    /// <returns>loss (scalar), pred [N, L, p·p·C], mask [N, L] with 0 = keep, 1 = remove; all float32.</returns>
     public (Tensor Loss, Tensor Pred, Tensor Mask) Forward(Tensor images, double maskRatio = 0.75, Tensor? noise = null)
     {
         using var scope = NewDisposeScope();
@@ -103,7 +105,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
     }
 
     /// <summary>Encoder on a random subset of patches.</summary>
-    /// <returns>latent [N, 1 + L·(1−r), D] (class token first), mask [N, L] (0 keep, 1 remove), ids_restore [N, L].</returns>
+    /// <returns>latent [N, 1 + L·(1−r), D] float32 (class token first), mask [N, L] (0 keep, 1 remove), ids_restore [N, L].</returns>
     public (Tensor Latent, Tensor Mask, Tensor IdsRestore) ForwardEncoder(Tensor images, double maskRatio, Tensor? noise = null)
     {
         using var scope = NewDisposeScope();
@@ -111,18 +113,18 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
         var (kept, mask, idsRestore) = RandomMasking(x, maskRatio, noise);         // keep L·(1−r) patches        [N, L', D]
         x = VitStem.PrependClassToken(cls_token, pos_embed, kept);                 // append cls token            [N, 1+L', D]
         x = VitStem.RunBlocks(blocks, x);                                           // Transformer blocks
-        x = norm.call(x);
+        x = VitStem.FinalNorm(norm, x);                                             // float32 out
         return (scope.MoveToOuter(x), scope.MoveToOuter(mask), scope.MoveToOuter(idsRestore));
     }
 
     /// <summary>Decoder: fills removed positions with the mask token, unshuffles, predicts every patch's pixels.</summary>
     /// <param name="latent">[N, 1 + L', D] from <see cref="ForwardEncoder"/>.</param>
     /// <param name="idsRestore">[N, L] from <see cref="ForwardEncoder"/>.</param>
-    /// <returns>[N, L, p·p·C].</returns>
+    /// <returns>[N, L, p·p·C], float32.</returns>
     public Tensor ForwardDecoder(Tensor latent, Tensor idsRestore)
     {
         using var scope = NewDisposeScope();
-        var x = decoder_embed.call(latent);                                                       // embed tokens [N, 1+L', Dd]
+        var x = decoder_embed.call(InferenceCasting.As(latent, patch_embed.ComputeType));       // embed tokens [N, 1+L', Dd]
         long batch = x.shape[0], patches = idsRestore.shape[1], width = x.shape[2];
         var maskTokens = mask_token.expand(batch, patches + 1 - x.shape[1], width);               // one for each removed patch
         var shuffled = cat([x[.., 1..], maskTokens], 1);                                          // no cls token [N, L, Dd]
@@ -130,7 +132,7 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
         x = cat([x[.., ..1], unshuffled], 1) + decoder_pos_embed;                                 // append cls, add positions
         x = VitStem.RunBlocks(decoder_blocks, x);
         x = decoder_pred.call(decoder_norm.call(x));                                              // predictor projection
-        return scope.MoveToOuter(x[.., 1..]);                                                     // remove cls token
+        return scope.MoveToOuter(InferenceCasting.AsFloat32(x[.., 1..]));                         // remove cls token
     }
 
     /// <summary>
@@ -208,9 +210,11 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
 
     /// <summary>
     /// One feature vector an image from the encoder on all patches (no masking):
-    /// LN(mean of patch tokens) or LN(x)[cls], chosen by <see cref="MaeViTOptions.Pooling"/>.
+    /// LN(mean of patch tokens) or LN(x)[cls], chosen by <see cref="MaeViTOptions.Pooling"/>. The blocks run in the
+    /// precision set by <see cref="UseInferencePrecision"/>; the pooling and the norm always run in float32.
     /// </summary>
-    /// <returns>[N, D].</returns>
+    /// <param name="images">[N, C, H, W], normalised, float32.</param>
+    /// <returns>[N, D], float32.</returns>
     public Tensor ExtractFeatures(Tensor images)
     {
         using var scope = NewDisposeScope();
@@ -218,9 +222,31 @@ public sealed class MaeViT : Module<Tensor, Tensor>, IFrameFeatureExtractor
         x = VitStem.PrependClassToken(cls_token, pos_embed, x);
         x = VitStem.RunBlocks(blocks, x);
         var features = options.Pooling == FeaturePooling.ClassToken
-            ? norm.call(x)[.., 0]
-            : norm.call(x[.., 1..].mean([1L]));
+            ? VitStem.FinalNorm(norm, x[.., 0])                                     // LN(x)[cls]; LN acts on each token alone
+            : VitStem.GlobalPool(norm, x);
         return scope.MoveToOuter(features);
+    }
+
+    /// <summary>
+    /// Prepares the model for inference in <paramref name="precision"/>: evaluation mode, and the weights cast once, in
+    /// place — blocks, embeddings, tokens and decoder projections to the chosen type; every LayerNorm stays float32 (see
+    /// <see cref="InferencePrecision.BFloat16"/>). Inputs stay float32; features, predictions and the loss come back
+    /// as float32. Call it after the weights are loaded and the model is on its device. A model with reduced-precision
+    /// weights refuses <c>train()</c>: the cast rounds the weights, so pre-train a float32 copy.
+    /// </summary>
+    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
+    /// <param name="logger">Receives the choice and its reason.</param>
+    /// <returns>What was picked and why.</returns>
+    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null) =>
+        InferenceCasting.Apply(this, patch_embed.Device, precision, logger);
+
+    /// <summary>Sets training mode; refused while the weights are in a reduced inference precision.</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="train"/> is true and <see cref="UseInferencePrecision"/> cast the weights below float32.</exception>
+    public override void train(bool train = true)
+    {
+        InferenceCasting.ThrowIfTrainingReduced(train, patch_embed.ComputeType, nameof(MaeViT));
+        base.train(train);
     }
 
     private void InitializeWeights()

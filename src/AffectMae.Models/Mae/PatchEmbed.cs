@@ -1,4 +1,5 @@
 // Follows timm/layers/patch_embed.py (Apache-2.0): a Conv2d whose kernel and stride equal the patch size.
+using AffectMae.Models.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -46,7 +47,13 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
     /// <summary>The convolution weight [D, C, p, p], for initialisation.</summary>
     internal Tensor ProjectionWeight => proj.weight!;
 
-    /// <inheritdoc />
+    /// <summary>The element type the encoder computes in: that of its weights (see <c>UseInferencePrecision</c>).</summary>
+    internal ScalarType ComputeType => proj.weight!.dtype;
+
+    /// <summary>The device the weights are on.</summary>
+    internal Device Device => proj.weight!.device;
+
+    /// <summary>Embeds images of any floating type; they are cast to the weights' type (<see cref="ComputeType"/>).</summary>
     public override Tensor forward(Tensor images)
     {
         if (images.dim() != 4 || images.shape[1] != InChannels || images.shape[2] != ImageSize || images.shape[3] != ImageSize)
@@ -54,6 +61,7 @@ public sealed class PatchEmbed : Module<Tensor, Tensor>
                 $"Expected images of shape [N, {InChannels}, {ImageSize}, {ImageSize}]; got [{string.Join(", ", images.shape)}]. "
                 + "Resize the frames to the model's ImageSize or build the model with the frames' size.", nameof(images));
         using var scope = NewDisposeScope();
-        return scope.MoveToOuter(proj.call(images).flatten(2).transpose(1, 2));   // [N, D, h, w] → [N, L, D]
+        var x = InferenceCasting.As(images, ComputeType);
+        return scope.MoveToOuter(proj.call(x).flatten(2).transpose(1, 2));   // [N, D, h, w] → [N, L, D]
     }
 }

@@ -1,3 +1,4 @@
+using AffectMae.Models.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -32,6 +33,28 @@ internal static class VitStem
             current = next;
         }
         return ReferenceEquals(current, x) ? x.alias() : current;
+    }
+
+    /// <summary>
+    /// The global-pool feature LN(mean of the patch tokens), in float32 whatever the blocks ran in: the mean accumulates
+    /// in float32 and returns float32, and the norm runs in its own weights' type (float32 under UseInferencePrecision).
+    /// </summary>
+    /// <param name="norm">The final norm (fc_norm).</param>
+    /// <param name="tokens">[N, 1 + L, D], class token first.</param>
+    /// <returns>[N, D], float32.</returns>
+    public static Tensor GlobalPool(LayerNorm norm, Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var pooled = tokens[.., 1..].mean([1L], false, ScalarType.Float32);   // mean of patch tokens  [N, D]
+        return scope.MoveToOuter(FinalNorm(norm, pooled));
+    }
+
+    /// <summary>The final norm on [N, D] (or [N, L, D]) in its weights' type, returned as float32.</summary>
+    public static Tensor FinalNorm(LayerNorm norm, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var normed = norm.call(InferenceCasting.As(x, norm.weight!.dtype));
+        return scope.MoveToOuter(InferenceCasting.AsFloat32(normed));
     }
 
     /// <summary>MAE's weight initialisation (models_mae.py <c>_init_weights</c>).</summary>

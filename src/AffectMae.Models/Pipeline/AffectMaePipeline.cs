@@ -115,7 +115,8 @@ public sealed class AffectMaePipeline
     }
 
     /// <summary>
-    /// Stage 3 (§3.3): runs an encoder over every frame of this shard's videos and caches one feature matrix a video;
+    /// Stage 3 (§3.3): runs an encoder, in the recipe's <see cref="InferenceOptions.Precision"/>, over every frame of
+    /// this shard's videos and caches one feature matrix a video;
     /// videos whose entries are current are skipped (stale or damaged ones are extracted again), so an interrupted
     /// extraction resumes, and shards may run at once on many machines or processes (see <see cref="FeatureExtractor"/>).
     /// </summary>
@@ -126,8 +127,9 @@ public sealed class AffectMaePipeline
         ArgumentNullException.ThrowIfNull(data);
         Run.UseRecipe(Recipe);
         using var bundle = EncoderBundle.Load(RequireBundle(Run.EncoderModel(encoder), TrainingStageOf(encoder)), Device);
+        var precision = bundle.UseInferencePrecision(Recipe.Inference.Precision, logger);
         var extractor = new FeatureExtractor(bundle.CreateFrameEncoder(Recipe.Inference.EncoderBatchSize), new FeatureCache(Run.Features(encoder)), bundle.FeatureProvenance, options, logger);
-        return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken);
+        return extractor.Run(data.All.Select(data.Frames).ToList(), shard, progress, cancellationToken) with { Precision = precision };
     }
 
     /// <summary>
@@ -156,7 +158,7 @@ public sealed class AffectMaePipeline
     /// <summary>
     /// Scores the trained temporal model of <paramref name="variant"/> (its bundle in the run folder, or the bundle in
     /// <paramref name="bundleFolder"/>) on the validation videos, over the cached features of the variant's encoder,
-    /// predicting by the recipe's inference options for that model (<see cref="AffectMaeRecipe.InferenceOf"/>), or by the
+    /// predicting (in their precision) by the recipe's inference options for that model (<see cref="AffectMaeRecipe.InferenceOf"/>), or by the
     /// given bundle's own. Reads only: no optimiser, no checkpoint, nothing resumed.
     /// </summary>
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
@@ -173,10 +175,11 @@ public sealed class AffectMaePipeline
             throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {trainedOn}, but the run's encoder "
                 + $"{Run.EncoderModel(variant.Encoder)} now holds {encoderManifest.WeightsSha256}: extract and train again before evaluating.");
         var cache = new FeatureCache(Run.Features(variant.Encoder));
-        var validation = data.Windows(data.Validation, cache, bundle.Segmenter, EncoderBundle.ProvenanceOf(encoderManifest));
+        var validation = data.Windows(data.Validation, cache, bundle.Segmenter, FeaturesOf(encoderManifest));
         cancellationToken.ThrowIfCancellationRequested();
-        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device,
-            bundleFolder is null ? Recipe.InferenceOf(variant) : bundle.Inference);
+        var inference = bundleFolder is null ? Recipe.InferenceOf(variant) : bundle.Inference;
+        bundle.Model.UseInferencePrecision(inference.Precision, logger);
+        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null);
     }
 
@@ -198,7 +201,7 @@ public sealed class AffectMaePipeline
 
     private TemporalResult TrainOurs(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var features = EncoderBundle.ProvenanceOf(encoder);
+        var features = FeaturesOf(encoder);
         var train = data.Windows(data.Train, cache, Segmenter, features);
         var validation = data.Windows(data.Validation, cache, Segmenter, features);
         var inference = Recipe.InferenceOf(variant);
@@ -218,7 +221,7 @@ public sealed class AffectMaePipeline
     private TemporalResult TrainAuthors(AbawDataset data, FeatureCache cache, ModelManifest encoder, TemporalVariant variant, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var authors = Recipe.AuthorsTemporal;
-        var features = EncoderBundle.ProvenanceOf(encoder);
+        var features = FeaturesOf(encoder);
         var train = data.Windows(data.Train, cache, authors.TrainingSegmenter(), features);
         var validation = data.Windows(data.Validation, cache, new VideoSegmenter(authors.Segmentation.WindowLength, authors.Segmentation.Stride), features);
         var models = new List<TemporalAffectModel>();
@@ -249,6 +252,10 @@ public sealed class AffectMaePipeline
     }
 
     private VideoSegmenter Segmenter => new(Recipe.Segmentation);
+
+    // What cached features must have been made with: this encoder, in the precision Extract runs it in on this device.
+    private FeatureProvenance FeaturesOf(ModelManifest encoder) =>
+        EncoderBundle.ProvenanceOf(encoder, Runtime.PrecisionResolver.Resolve(Recipe.Inference.Precision, Device).Precision);
 
     private StageRunOptions Training(string folder, int everySteps, IProgress<TrainingProgress>? progress, bool dropLast = false) => new()
     {

@@ -25,7 +25,10 @@ public sealed class AffectRecognizer : IDisposable
 {
     private readonly bool ownsBundles;
 
-    /// <summary>Joins an encoder and a temporal model (the caller keeps ownership of the bundles).</summary>
+    /// <summary>
+    /// Joins an encoder and a temporal model (the caller keeps ownership of the bundles) and switches both to the
+    /// precision of the options (<see cref="Precision"/>): their weights are cast in place.
+    /// </summary>
     /// <param name="encoder">The frame encoder.</param>
     /// <param name="temporal">The temporal model, trained on <paramref name="encoder"/>'s features.</param>
     /// <param name="options">How to run; the defaults when null.</param>
@@ -50,8 +53,16 @@ public sealed class AffectRecognizer : IDisposable
         Encoder = encoder;
         Temporal = temporal;
         Inference = Options.Inference ?? temporal.Inference;
+        Precision = encoder.UseInferencePrecision(Options.Precision ?? Inference.Precision);
+        temporal.Model.UseInferencePrecision(Precision.Precision);
         this.ownsBundles = ownsBundles;
     }
+
+    /// <summary>
+    /// The precision both models compute in (<see cref="AffectRecognizerOptions.Precision"/>, else
+    /// <see cref="InferenceOptions.Precision"/>), resolved for the device, and why: log it.
+    /// </summary>
+    public Runtime.PrecisionChoice Precision { get; }
 
     /// <summary>The frame encoder.</summary>
     public EncoderBundle Encoder { get; }
@@ -166,6 +177,38 @@ public sealed class AffectRecognizer : IDisposable
             rows.AddRange(session.AddFeatures(f + 1, faceFound is null || faceFound[f] ? features.Slice(f * dimension, dimension).ToArray() : null));
         rows.AddRange(session.Complete());
         return new VideoAffect(video, rows, []);
+    }
+
+    /// <summary>
+    /// Per-frame results of a stream of feature rows from this recognizer's encoder (e.g. a feature cache read piece by
+    /// piece), numbered 1, 2, …, each yielded once no later window can change it. Memory holds a few windows whatever the
+    /// stream's length: an hour of video (108,000 frames) needs no more than a minute.
+    /// </summary>
+    /// <param name="features">One row of <see cref="EncoderBundle.FeatureDim"/> values a frame, or null for a frame without a face. The recognizer keeps each array until the windows that cover it have run: give a new array a frame.</param>
+    /// <param name="cancellationToken">Stops the stream.</param>
+    /// <returns>One result a frame, in order.</returns>
+    /// <exception cref="ArgumentException">A row does not hold <see cref="EncoderBundle.FeatureDim"/> values; the message gives the frame.</exception>
+    public IEnumerable<FrameAffect> PredictFeatureStream(IEnumerable<float[]?> features, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Stream();
+
+        IEnumerable<FrameAffect> Stream()
+        {
+            var session = new Session(this, "the feature stream");
+            int frame = 0;
+            foreach (var row in features)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                frame++;
+                if (row is not null && row.Length != Encoder.FeatureDim)
+                    throw new ArgumentException($"Frame {frame} has {row.Length} features but the encoder {Encoder.Folder} gives {Encoder.FeatureDim}.", nameof(features));
+                foreach (var result in session.AddFeatures(frame, row))
+                    yield return result;
+            }
+            foreach (var result in session.Complete())
+                yield return result;
+        }
     }
 
     /// <summary>

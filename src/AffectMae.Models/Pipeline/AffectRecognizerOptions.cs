@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
+using AffectMae.Models.Runtime;
 
 namespace AffectMae.Models.Pipeline;
 
@@ -43,6 +44,13 @@ public sealed class AffectRecognizerOptions
     /// <value>The default value is null.</value>
     /// </summary>
     public InferenceOptions? Inference { get; set; }
+
+    /// <summary>
+    /// The precision both models compute in, or null for <see cref="Inference"/>'s (<see cref="InferenceOptions.Precision"/>,
+    /// by default the one the temporal bundle records). <value>The default value is null.</value>
+    /// </summary>
+    [EnumDataType(typeof(InferencePrecision), ErrorMessage = "AffectRecognizerOptions.Precision must be Float32, BFloat16, Float16 (CUDA only), Auto or null.")]
+    public InferencePrecision? Precision { get; set; }
 
     /// <summary>
     /// Image files that cannot be decoded (zero bytes, truncated, not an image): fail naming the file, or make them frames

@@ -4,6 +4,8 @@ using AffectMae.Models.Data;
 using AffectMae.Models.Features;
 using AffectMae.Models.IO;
 using AffectMae.Models.Mae;
+using AffectMae.Models.Runtime;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Pipeline;
@@ -50,13 +52,42 @@ public sealed class EncoderBundle : IDisposable
     public string WeightsSha256 => Manifest.WeightsSha256;
 
     /// <summary>What makes this encoder's features (weights, transform, precision), as a feature cache records it.</summary>
-    public FeatureProvenance FeatureProvenance { get; }
+    public FeatureProvenance FeatureProvenance { get; private set; }
+
+    /// <summary>The precision the encoder computes in (float32 until <see cref="UseInferencePrecision"/>), and why.</summary>
+    public PrecisionChoice Precision { get; private set; } = new(InferencePrecision.Float32, InferencePrecision.Float32, "the default");
+
+    /// <summary>
+    /// Switches the encoder to <paramref name="precision"/> (see <see cref="MaeClassifier.UseInferencePrecision"/>): its
+    /// weights are cast once, in place, and <see cref="FeatureProvenance"/> records the precision from now on.
+    /// </summary>
+    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
+    /// <param name="logger">Receives the choice and its reason.</param>
+    /// <returns>What was picked and why.</returns>
+    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null)
+    {
+        Precision = Model switch
+        {
+            MaeClassifier classifier => classifier.UseInferencePrecision(precision, logger),
+            MaeViT mae => mae.UseInferencePrecision(precision, logger),
+            _ => throw new InvalidOperationException($"{Model.GetName()} is not an encoder of a bundle."),
+        };
+        FeatureProvenance = ProvenanceOf(Manifest, Precision.Precision);
+        return Precision;
+    }
 
     /// <summary>What makes the features of the encoder a manifest describes, without loading its weights.</summary>
     /// <param name="manifest">An encoder bundle's manifest (<see cref="ModelManifest.Read"/>).</param>
-    /// <returns>Its weights' hash, its evaluation transform, float32.</returns>
-    /// <exception cref="ArgumentException">The manifest is not an encoder's.</exception>
-    public static FeatureProvenance ProvenanceOf(ModelManifest manifest) => new(manifest.WeightsSha256, TransformOf(manifest));
+    /// <param name="precision">The precision the encoder runs in (resolved: <see cref="PrecisionResolver.Resolve(InferencePrecision, Device, ILogger?)"/> turns Auto into one).</param>
+    /// <returns>Its weights' hash, its evaluation transform and the precision.</returns>
+    /// <exception cref="ArgumentException">The manifest is not an encoder's, or the precision is Auto.</exception>
+    public static FeatureProvenance ProvenanceOf(ModelManifest manifest, InferencePrecision precision = InferencePrecision.Float32)
+    {
+        if (precision == InferencePrecision.Auto)
+            throw new ArgumentException("Features are made in one precision: resolve Auto for the device first (PrecisionResolver.Resolve).", nameof(precision));
+        return new(manifest.WeightsSha256, TransformOf(manifest), PrecisionChoice.NameOf(precision));
+    }
 
     private static ImageTransform TransformOf(ModelManifest manifest)
     {

@@ -23,6 +23,11 @@ public sealed record AffectPredictions(Tensor? ValenceArousal, Tensor? Expressio
             tensor.Dispose();
     }
 
+    /// <summary>The same predictions as float32: this record when they already are, else float32 copies (in the current scope).</summary>
+    internal AffectPredictions AsFloat32() => Tensors.All(t => t.dtype == ScalarType.Float32)
+        ? this
+        : new AffectPredictions(ValenceArousal?.to_type(ScalarType.Float32), Expression?.to_type(ScalarType.Float32), ActionUnits?.to_type(ScalarType.Float32));
+
     /// <summary>Moves the present tensors out of <paramref name="scope"/> to its outer scope.</summary>
     internal AffectPredictions MoveToOuter(DisposeScope scope)
     {

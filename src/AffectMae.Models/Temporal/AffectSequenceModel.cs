@@ -1,6 +1,7 @@
 // Paper §3.4: the sequential model on MAE frame features — TCN, then transformer encoder, then one head per task.
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
+using AffectMae.Models.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -55,9 +56,13 @@ public sealed class AffectSequenceModel : TemporalAffectModel
     public override bool BoundsValenceArousal => true;
 
     /// <summary>Predicts every frame of a batch of windows.</summary>
-    /// <param name="x">MAE frame features [B, T, D].</param>
+    /// <param name="x">MAE frame features [B, T, D], float32.</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
-    /// <returns>The selected tasks' outputs, each [B, T, ·]; the caller disposes them. Padded frames' rows mean nothing.</returns>
+    /// <returns>
+    /// The selected tasks' outputs, each [B, T, ·], float32; the caller disposes them. Padded frames' rows mean nothing.
+    /// The TCN and transformer run in the precision set by <see cref="TemporalAffectModel.UseInferencePrecision"/>, the
+    /// heads in float32.
+    /// </returns>
     /// <exception cref="ArgumentException">
     /// A shape or dtype does not fit, the window is too long for the transformer, or x holds NaN or ±∞ (the message gives
     /// the window, frame and feature).
@@ -67,11 +72,20 @@ public sealed class AffectSequenceModel : TemporalAffectModel
         SequenceChecks.CheckFrames(x, valid, InputDim, "AffectSequenceModelOptions.InputDim");
         SequenceChecks.CheckFinite(x);
         using var scope = NewDisposeScope();
+        x = InferenceCasting.As(x, BodyType);                                   // the TCN's and transformer's type
         var h = tcn is not null ? tcn.call(x, valid)                            // h = TCN(x)  [B, T, C]
               : input_proj is not null ? input_proj.call(x)                     //   or W_in x  [B, T, C]
               : x;                                                              //   or x  [B, T, C]
         if (transformer is not null)
             h = transformer.call(h, valid);                                     // h = Transformer(h + PE)  [B, T, C]
-        return heads.call(h).MoveToOuter(scope);                                // heads(h)  [B, T, 2 | 8 | 12]
+        h = InferenceCasting.As(h, heads.ComputeType);                          // the heads' type (float32 for inference)
+        return heads.call(h).AsFloat32().MoveToOuter(scope);                    // heads(h)  [B, T, 2 | 8 | 12]
     }
+
+    /// <inheritdoc />
+    protected internal override IEnumerable<Module> Float32Parts => [heads];
+
+    /// <summary>The element type the TCN, input projection and transformer compute in: that of their weights.</summary>
+    private ScalarType BodyType =>
+        tcn?.ComputeType ?? input_proj?.weight!.dtype ?? transformer?.ComputeType ?? heads.ComputeType;
 }

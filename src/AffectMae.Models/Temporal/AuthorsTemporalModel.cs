@@ -4,6 +4,7 @@
 // so their checkpoints load (AuthorsCheckpoint).
 using AffectMae.Core.Data;
 using AffectMae.Core.Options;
+using AffectMae.Models.Runtime;
 using static TorchSharp.torch;
 
 namespace AffectMae.Models.Temporal;
@@ -46,19 +47,29 @@ public sealed class AuthorsTemporalModel : TemporalAffectModel
     /// <inheritdoc />
     public override bool BoundsValenceArousal => false;
 
+    /// <inheritdoc />
+    protected internal override IEnumerable<nn.Module> Float32Parts => [head];
+
     /// <summary>Predicts every frame of a batch of windows for the model's task.</summary>
     /// <param name="x">Frame features [B, T, D].</param>
     /// <param name="valid">Bool [B, T], true for a real frame, padding only at the end of a window; <see langword="null"/>
     /// when every frame is real.</param>
-    /// <returns>The task's output [B, T, 2 | 8 | 12] (the other tasks null); the caller disposes it. Padded frames' rows mean nothing.</returns>
+    /// <returns>
+    /// The task's output [B, T, 2 | 8 | 12], float32 (the other tasks null); the caller disposes it. Padded frames' rows
+    /// mean nothing. The TCN and transformer run in the precision set by <see cref="TemporalAffectModel.UseInferencePrecision"/>,
+    /// the head in float32.
+    /// </returns>
     /// <exception cref="ArgumentException">A shape or dtype does not fit.</exception>
     public override AffectPredictions forward(Tensor x, Tensor? valid)
     {
         SequenceChecks.CheckFrames(x, valid, InputDim, "AuthorsTemporalModelOptions.Tcn.InputDim");
         using var scope = NewDisposeScope();
+        x = InferenceCasting.As(x, InferenceCasting.WeightTypeOf(temporal));    // the TCN's and transformer's type
         var h = temporal.call(x);                                               // h = TCN(x), causal  [B, T, 128]
         h = encoder.call(h, valid);                                             // h = Encoder(W h)  [B, T, 512]
-        var y = scope.MoveToOuter(head.call(h, valid));                         // y = W₂ BN(W₁ h)  [B, T, 2 | 8 | 12]
+        h = InferenceCasting.As(h, InferenceCasting.WeightTypeOf(head));        // the head's type (float32 for inference)
+        var y = head.call(h, valid);                                            // y = W₂ BN(W₁ h)  [B, T, 2 | 8 | 12]
+        y = scope.MoveToOuter(InferenceCasting.AsFloat32(y));
         return options.Task switch
         {
             AffectTask.ValenceArousal => new AffectPredictions(y, null, null),

@@ -54,6 +54,9 @@ public sealed class PerTaskTemporalModel : TemporalAffectModel
     /// <inheritdoc />
     public override bool BoundsValenceArousal => va?.BoundsValenceArousal ?? true;
 
+    /// <inheritdoc />
+    protected internal override IEnumerable<nn.Module> Float32Parts => Models.SelectMany(m => m.Float32Parts);
+
     /// <summary>The models in task order (valence/arousal, expression, action units).</summary>
     public IReadOnlyList<TemporalAffectModel> Models => new[] { va, expr, au }.OfType<TemporalAffectModel>().ToList();
 

@@ -56,8 +56,7 @@ public sealed class ProjectedSegmentTransformer : Module<Tensor, Tensor?, Tensor
         using var scope = NewDisposeScope();
         var h = conv1.call(x.transpose(1, 2));                                  // h = W x + b, per frame  [B, D, T]
         h = h.permute(2, 0, 1);                                                 // sequence first  [T, B, D]
-        var padding = valid is null ? null : SequenceChecks.KeyPaddingMask(valid);   // true = ignore as key  [B, T]
-        h = transformer_encoder.call(h, null, padding);                         // h = Encoder(h; keys = real frames)  [T, B, D]
+        h = MaskedEncoding.Encode(transformer_encoder, h, valid);               // h = Encoder(h; keys = real frames)  [T, B, D]
         return scope.MoveToOuter(h.transpose(0, 1));                            // back to batch first  [B, T, D]
     }
 }

@@ -47,6 +47,9 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
     /// <summary>Longest window, in frames, the positional table covers.</summary>
     public int MaxLength { get; }
 
+    /// <summary>The element type of the weights (the positional table is cast with them).</summary>
+    internal ScalarType ComputeType => pos_encoding.dtype;
+
     /// <summary>Encodes a window of frames.</summary>
     /// <param name="x">Frame tokens [B, T, D] with T ≤ MaxLength.</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>
@@ -62,8 +65,7 @@ public sealed class SegmentTransformer : Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var h = x + pos_encoding.narrow(0, 0, frames);                          // h = x + PE[:T]  [B, T, D]
         h = dropout.call(h).transpose(0, 1);                                    // sequence first  [T, B, D]
-        var padding = valid is null ? null : SequenceChecks.KeyPaddingMask(valid);   // true = ignore as key  [B, T]
-        h = encoder.call(h, null, padding);                                     // h = Encoder(h; keys = valid frames)  [T, B, D]
+        h = MaskedEncoding.Encode(encoder, h, valid);                           // h = Encoder(h; keys = valid frames)  [T, B, D]
         return scope.MoveToOuter(h.transpose(0, 1).contiguous());               // back to batch first  [B, T, D]
     }
 }

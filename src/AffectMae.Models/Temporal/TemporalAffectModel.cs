@@ -1,4 +1,6 @@
 using AffectMae.Core.Data;
+using AffectMae.Models.Runtime;
+using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -32,4 +34,34 @@ public abstract class TemporalAffectModel : Module<Tensor, Tensor?, AffectPredic
     /// clips them (the authors' model).
     /// </summary>
     public abstract bool BoundsValenceArousal { get; }
+
+    /// <summary>
+    /// Prepares the model for inference in <paramref name="precision"/>: evaluation mode, and the weights cast once, in
+    /// place — the temporal convolutions and the transformer (its LayerNorms included: they are libtorch's own module,
+    /// whose statistics accumulate in float32 all the same) to the chosen type; the task heads
+    /// (<see cref="Float32Parts"/>) stay float32. Inputs stay float32 and predictions come back as float32. Call it
+    /// after the weights are loaded and the model is on its device. A model with reduced-precision weights refuses
+    /// <c>train()</c>: the cast rounds the weights, so train a float32 copy.
+    /// </summary>
+    /// <param name="precision">The precision; <see cref="InferencePrecision.Auto"/> picks bfloat16 where the device runs it fast.</param>
+    /// <param name="logger">Receives the choice and its reason.</param>
+    /// <returns>What was picked and why.</returns>
+    /// <exception cref="ArgumentException">Float16 on a device other than CUDA.</exception>
+    public PrecisionChoice UseInferencePrecision(InferencePrecision precision, ILogger? logger = null) =>
+        InferenceCasting.Apply(this, parameters().First().device, precision, logger, [.. Float32Parts]);
+
+    /// <summary>
+    /// The parts that stay float32 under a reduced <see cref="InferencePrecision"/>: those that make the result (the
+    /// task heads). Their forward must cast their input to their own type.
+    /// </summary>
+    protected internal virtual IEnumerable<Module> Float32Parts => [];
+
+    /// <summary>Sets training mode; refused while the weights are in a reduced inference precision.</summary>
+    /// <param name="train">True for training mode, false for evaluation mode.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="train"/> is true and <see cref="UseInferencePrecision"/> cast the weights below float32.</exception>
+    public override void train(bool train = true)
+    {
+        InferenceCasting.ThrowIfTrainingReduced(train, InferenceCasting.ReducedTypeOf(this), GetName());
+        base.train(train);
+    }
 }

@@ -42,6 +42,9 @@ public sealed class TemporalBlock : Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The element type of the weights.</summary>
+    internal ScalarType ComputeType => conv1.Weight.dtype;
+
     /// <summary>Runs the block on channel-first frames.</summary>
     /// <param name="x">Frames [B, C_in, T].</param>
     /// <param name="keep">Valid-frame mask [B, 1, T] in x's dtype: 1 for a real frame, 0 for padding.</param>

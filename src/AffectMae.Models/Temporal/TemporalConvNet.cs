@@ -46,6 +46,9 @@ public sealed class TemporalConvNet : Module<Tensor, Tensor?, Tensor>
     /// <summary>Output width C, the last block's channel count.</summary>
     public int OutputDim { get; }
 
+    /// <summary>The element type of the weights.</summary>
+    internal ScalarType ComputeType => network[0].ComputeType;
+
     /// <summary>Runs the TCN over a window.</summary>
     /// <param name="x">Frame features [B, T, D].</param>
     /// <param name="valid">Bool [B, T], true for a real frame; <see langword="null"/> when every frame is real.</param>

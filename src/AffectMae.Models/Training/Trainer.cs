@@ -71,11 +71,15 @@ public sealed class Trainer
         this.logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>AdamW over <paramref name="parameters"/> with the options' rate, betas and weight decay.</summary>
+    /// <summary>
+    /// AdamW over <paramref name="parameters"/> with the options' rate, betas and weight decay; it updates parameters
+    /// exactly as TorchSharp's and PyTorch's AdamW and frees each parameter's temporaries before the next.
+    /// </summary>
     public static AdamW CreateAdamW(IEnumerable<TorchSharp.Modules.Parameter> parameters, OptimizationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(options);
-        return optim.AdamW(parameters, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        return WeightDecayGroups.CreateAdamW([new AdamW.ParamGroup(parameters)], options);
     }
 
     /// <summary>The learning-rate schedule.</summary>
@@ -84,11 +88,21 @@ public sealed class Trainer
     /// <summary>Where the run stands.</summary>
     public TrainingState State { get; private set; } = TrainingState.Start;
 
-    /// <summary>One optimiser step: set the scheduled rate, compute the loss, back-propagate, clip, step.</summary>
+    /// <summary>
+    /// One optimiser step: set the scheduled rate, compute the loss, back-propagate, clip, step; then the step's freed
+    /// memory goes back to the system (<see cref="NativeHeap.ReturnFreedMemory"/>), so the next step starts lean.
+    /// </summary>
     /// <returns>The loss value.</returns>
     public double Step(Func<Tensor> computeLoss)
     {
         ArgumentNullException.ThrowIfNull(computeLoss);
+        double value = StepInScope(computeLoss);
+        NativeHeap.ReturnFreedMemory();              // after the scope: the step's tensors are freed by now
+        return value;
+    }
+
+    private double StepInScope(Func<Tensor> computeLoss)
+    {
         using var pause = CollectionPause.Begin();   // see CollectionPause: TorchSharp's temporary Scalars
         using var scope = NewDisposeScope();
         Schedule.Apply(optimizer, State.GlobalStep);

@@ -37,10 +37,14 @@ public static class WeightDecayGroups
         ];
     }
 
-    /// <summary>AdamW over prepared groups with the options' betas.</summary>
+    /// <summary>
+    /// AdamW over prepared groups with the options' betas; it updates parameters exactly as TorchSharp's and PyTorch's
+    /// AdamW and frees each parameter's temporaries before the next (see <see cref="ScopedAdamW"/>).
+    /// </summary>
     public static AdamW CreateAdamW(IEnumerable<AdamW.ParamGroup> groups, OptimizationOptions options)
     {
+        ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(options);
-        return optim.AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, weight_decay: options.WeightDecay);
+        return new ScopedAdamW(groups, options);
     }
 }

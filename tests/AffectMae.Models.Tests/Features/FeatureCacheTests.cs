@@ -52,6 +52,21 @@ public sealed class FeatureCacheTests : IDisposable
     }
 
     [Fact]
+    public void An_entry_made_in_float32_is_stale_for_a_bfloat16_encoder_and_is_extracted_again()
+    {
+        Extract(Made());
+        var bfloat16 = new FeatureProvenance("encoder-a", new ImageTransform(1), "bfloat16");
+
+        var check = cache.Check("v", bfloat16, 3);
+        var again = Extract(bfloat16);
+
+        check.State.Should().Be(FeatureEntryState.Stale);
+        check.Problem.Should().Contain("precision \"float32\", now \"bfloat16\"");
+        (again.Extracted, again.Skipped).Should().Be((1, 0));
+        cache.Check("v", bfloat16, 3).State.Should().Be(FeatureEntryState.Current);
+    }
+
+    [Fact]
     public void A_current_entry_is_skipped_without_encoding()
     {
         Extract(Made());

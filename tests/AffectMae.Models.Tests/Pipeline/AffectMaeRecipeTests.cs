@@ -1,3 +1,4 @@
+using AffectMae.Models.Runtime;
 using AffectMae.Models.Mae;
 using AffectMae.Models.Pipeline;
 using AffectMae.Models.Temporal;
@@ -98,7 +99,30 @@ public sealed class AffectMaeRecipeTests : IDisposable
         recipe.SequenceModel.Tcn.Channels.Should().Equal(64, 64, 64);
     }
 
+    [Fact]
+    public void The_inference_precision_is_a_recipe_setting_in_json_and_configuration()
+    {
+        string path = Path.Combine(folder, "bf16.json");
+        File.WriteAllText(path, """{ "Preset": "demo", "Inference": { "Precision": "BFloat16" } }""");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Recipe:Preset"] = "paper",
+            ["Recipe:Inference:Precision"] = "auto",
+        }).Build();
+
+        var fromFile = AffectMaeRecipe.Load(path);
+        var bound = AffectMaeRecipe.FromConfiguration(configuration.GetSection("Recipe"));
+
+        AffectMaeRecipe.Paper.Inference.Precision.Should().Be(InferencePrecision.Float32, "float32 is the default");
+        fromFile.Inference.Precision.Should().Be(InferencePrecision.BFloat16);
+        fromFile.Inference.EncoderBatchSize.Should().Be(128, "settings not named keep the demo's values");
+        bound.Inference.Precision.Should().Be(InferencePrecision.Auto);
+        fromFile.Save(path);
+        AffectMaeRecipe.Load(path).Inference.Precision.Should().Be(InferencePrecision.BFloat16, "it survives a save");
+    }
+
     [Theory]
+    [InlineData("""{ "Inference": { "Precision": "half" } }""", "$.Inference.Precision")]
     [InlineData("""{ "Mae": { "Dept": 2 } }""", "'Mae.Dept' is not a recipe setting")]
     [InlineData("""{ "Mae": { "Depth": "two" } }""", "$.Mae.Depth")]
     [InlineData("""{ "Preset": "tiny" }""", "no recipe preset 'tiny'")]

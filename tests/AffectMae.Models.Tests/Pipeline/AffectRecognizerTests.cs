@@ -3,6 +3,7 @@ using AffectMae.Models.Data;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Runtime;
 using SkiaSharp;
 
 namespace AffectMae.Models.Tests.Pipeline;
@@ -90,6 +91,51 @@ public sealed class AffectRecognizerTests : IDisposable
             using var image = File.Exists(path) ? ImageDecoder.Decode(path) : null;
             yield return new RecognizerFrame(k, image);   // read before the next frame is asked for, then disposed
         }
+    }
+
+    [Fact]
+    public void A_stream_of_feature_rows_equals_the_feature_matrix_and_checks_each_rows_width()
+    {
+        // 53 frames, windows of 12 with stride 4, every 7th frame without a face.
+        var random = new Random(5);
+        var features = Enumerable.Range(0, 53 * 64).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var faces = Enumerable.Range(0, 53).Select(f => f % 7 != 3).ToList();
+        using var recognizer = Recognizer();
+
+        var matrix = recognizer.PredictFeatures(features, faces).Frames;
+        var streamed = recognizer.PredictFeatureStream(Enumerable.Range(0, 53).Select(f => faces[f] ? features.AsSpan(f * 64, 64).ToArray() : null)).ToList();
+        var narrow = () => recognizer.PredictFeatureStream([new float[64], new float[63]]).ToList();
+
+        streamed.Should().BeEquivalentTo(matrix, o => o.WithStrictOrdering());
+        narrow.Should().Throw<ArgumentException>().WithMessage("Frame 2 has 63 features but the encoder * gives 64.*");
+    }
+
+    [Fact]
+    public void A_recognizer_in_bfloat16_agrees_with_float32_and_says_what_it_runs_in()
+    {
+        // 37 frames, windows of 12 with stride 4, random features: only the temporal model's precision differs here, so
+        // the outputs move by bfloat16's rounding (a relative 2⁻⁹ a step), far below 0.02.
+        var random = new Random(4);
+        var features = Enumerable.Range(0, 37 * 64).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        using var reference = Recognizer();
+        using var reduced = Recognizer(new AffectRecognizerOptions { BatchSize = 5, WindowBatchSize = 3, Precision = InferencePrecision.BFloat16 });
+
+        var expected = reference.PredictFeatures(features).Frames;
+        var actual = reduced.PredictFeatures(features).Frames;
+
+        reference.Precision.Precision.Should().Be(InferencePrecision.Float32, "float32 is what the bundle records");
+        reduced.Precision.Precision.Should().Be(InferencePrecision.BFloat16);
+        reduced.Encoder.FeatureProvenance.Precision.Should().Be("bfloat16");
+        for (int f = 0; f < 37; f++)
+        {
+            actual[f].Valence.Should().BeApproximately(expected[f].Valence, 0.02f);
+            actual[f].Arousal.Should().BeApproximately(expected[f].Arousal, 0.02f);
+            for (int c = 0; c < 8; c++)
+                actual[f].ExpressionProbabilities[c].Should().BeApproximately(expected[f].ExpressionProbabilities[c], 0.02f);
+            for (int j = 0; j < 12; j++)
+                actual[f].ActionUnitProbabilities[j].Should().BeApproximately(expected[f].ActionUnitProbabilities[j], 0.02f);
+        }
+        actual.Select(f => f.Valence).Should().NotEqual(expected.Select(f => f.Valence), "the temporal model really ran in bfloat16");
     }
 
     [Fact]

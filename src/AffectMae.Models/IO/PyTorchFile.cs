@@ -122,9 +122,9 @@ public static class PyTorchFile
         {
             return PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
-        catch (Exception e) when (e is PickleException or InvalidDataException or InvalidCastException or NotImplementedException
-                                     or EndOfStreamException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException
-                                     or FormatException or OverflowException or ArgumentException or NullReferenceException or System.Runtime.InteropServices.ExternalException)
+        // Only third-party parsing runs here, over bytes whose globals are already checked: whatever it throws (Razorvine's
+        // PickleException, PyBridge's casts and unsupported constructs, libtorch refusing a shape) means a malformed file.
+        catch (Exception e) when (e is not (OutOfMemoryException or UnsafePickleException))
         {
             throw new InvalidDataException($"{path}: cannot read this torch.save file: {e.Message}", e);
         }

@@ -1,4 +1,5 @@
 // Evaluating never trains: after an interrupted `train`, evaluate reads and leaves the checkpoints as they were.
+using AffectMae.Models.Evaluation;
 using AffectMae.Models.Pipeline;
 using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
@@ -32,7 +33,10 @@ public sealed class EvaluateReadsOnlyTests
         string bundle = run.Sub("bundle");
         using (var model = new AffectSequenceModel(run.Recipe.SequenceModelFor(TemporalVariant.Full)))
             TemporalBundle.Save(bundle, model, run.Recipe.Segmentation, run.Recipe.Name, ModelManifest.Read(run.Run.EncoderModel(EncoderKind.FineTuned)).WeightsSha256);
-        var result = run.Pipeline.Evaluate(run.Dataset, TemporalVariant.Full, bundle);
+        var reports = new List<EvaluationProgress>();
+        var result = run.Pipeline.Evaluate(run.Dataset, TemporalVariant.Full, bundle, new SyncProgress<EvaluationProgress>(reports.Add));
+        reports.Should().NotBeEmpty().And.BeInAscendingOrder(p => p.WindowsDone);
+        reports[^1].WindowsDone.Should().Be(reports[^1].WindowCount, "the last report says every window is done");
         result.Training.Should().BeNull("nothing was trained");
         result.Scores.Should().NotBeNull();
         TinyRun.Snapshot(checkpoints).Should().BeEquivalentTo(before, "evaluate only reads");

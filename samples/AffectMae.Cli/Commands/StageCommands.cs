@@ -8,6 +8,7 @@ using AffectMae.Core.Segmentation;
 using AffectMae.Models.Evaluation;
 using AffectMae.Models.Features;
 using AffectMae.Models.Pipeline;
+using AffectMae.Models.Runtime;
 using AffectMae.Models.Training;
 using Spectre.Console;
 
@@ -81,7 +82,8 @@ internal static class StageCommands
         {
             var data = new AbawDataset(run.DataRoot);
             var chosen = TemporalVariant.Named(parse.GetValue(variant)!);
-            var result = run.Pipeline.Evaluate(data, chosen, parse.GetValue(temporal)?.FullName, ct);
+            var result = ConsoleStage.Run(console, $"Evaluating ({chosen.Name})", 1, bar => run.Pipeline.Evaluate(data, chosen, parse.GetValue(temporal)?.FullName,
+                new SyncProgress<EvaluationProgress>(p => bar.Report(new StepProgress(p.WindowsDone, p.WindowCount, $"{p.WindowsDone}/{p.WindowCount} windows"))), ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
             foreach (var file in AbawSubmission.Write(run.Pipeline.Run.Predictions, result.Predictions))
                 Wrote(console, file);

@@ -106,9 +106,13 @@ public static class TemporalEvaluator
     /// <param name="batchSize">Windows a forward pass.</param>
     /// <param name="device">Where the batches go (the model must be there); CPU when null.</param>
     /// <param name="inference">Protocol, clipping and mode filter; <see cref="InferenceOptions.OverlapAverage"/> when null.</param>
+    /// <param name="progress">Told after every batch how many windows are done.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
     /// <returns>One entry a video, in the dataset's order.</returns>
     /// <exception cref="ArgumentException">The options are invalid, or the model reads another feature size than the dataset holds.</exception>
-    public static IReadOnlyList<VideoPredictions> Predict(TemporalAffectModel model, FeatureWindowDataset dataset, int batchSize = 32, Device? device = null, InferenceOptions? inference = null)
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is returned.</exception>
+    public static IReadOnlyList<VideoPredictions> Predict(TemporalAffectModel model, FeatureWindowDataset dataset, int batchSize = 32, Device? device = null, InferenceOptions? inference = null,
+        IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -126,12 +130,14 @@ public static class TemporalEvaluator
         model.eval();
         var loader = DataLoader.Create(windows, new DataLoaderOptions { BatchSize = batchSize, Shuffle = false, Workers = 0, PrefetchBatches = 1 }, device);
         var outputs = windows.Videos.Select((v, i) => new WindowOutputs(v.FrameCount, windows.Segment(i), inference)).ToArray();
+        int done = 0;
         try
         {
             using (no_grad())
             {
                 foreach (var batch in loader.Epoch(0))
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     using (batch)
                     using (CollectionPause.Begin())
                     using (var predictions = model.call(batch.X, batch.Valid))
@@ -139,6 +145,8 @@ public static class TemporalEvaluator
                         for (int b = 0; b < batch.Count; b++)
                             outputs[batch.Windows[b].VideoIndex].Add(batch.Windows[b].Window.Index, predictions, b);
                     }
+                    done += batch.Count;
+                    progress?.Report(new EvaluationProgress(done, windows.Count));
                 }
             }
         }

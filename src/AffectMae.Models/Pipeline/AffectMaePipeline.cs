@@ -164,7 +164,8 @@ public sealed class AffectMaePipeline
     /// <exception cref="FileNotFoundException">The variant has no trained bundle; the message says where its training stands.</exception>
     /// <exception cref="InvalidOperationException">The run's encoder is not the one the temporal model was trained on, or the run was made with another recipe.</exception>
     /// <exception cref="InvalidDataException">Cached features were made by another encoder or with other settings.</exception>
-    public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException">Cancelled; nothing was written.</exception>
+    public TemporalResult Evaluate(AbawDataset data, TemporalVariant variant, string? bundleFolder = null, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(variant);
@@ -179,7 +180,8 @@ public sealed class AffectMaePipeline
         cancellationToken.ThrowIfCancellationRequested();
         var inference = bundleFolder is null ? Recipe.InferenceOf(variant) : bundle.Inference;
         bundle.Model.UseInferencePrecision(inference.Precision, logger);
-        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference);
+        logger.LogInformation("Evaluating {Bundle} on {Videos} validation videos ({Windows} windows)", bundle.Folder, validation.Videos.Count, validation.Count);
+        var predictions = TemporalEvaluator.Predict(bundle.Model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference, progress, cancellationToken);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null);
     }
 
@@ -213,7 +215,7 @@ public sealed class AffectMaePipeline
         var state = stage.Run(train, validation, run, cancellationToken);
         TrainingCheckpoint.LoadWeights(run.Checkpoints!.Best, model);
         TemporalBundle.Save(Run.TemporalModel(variant), model, Recipe.Segmentation, Recipe.Name, encoder.WeightsSha256, state, inference);
-        var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference);
+        var predictions = TemporalEvaluator.Predict(model, validation, Recipe.Optimization.Temporal.BatchSize, Device, inference, cancellationToken: cancellationToken);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, state);
     }
 
@@ -247,7 +249,7 @@ public sealed class AffectMaePipeline
         }
         using var joined = new PerTaskTemporalModel(models);
         TemporalBundle.Save(Run.TemporalModel(variant), joined, authors.Segmentation, Recipe.Name, encoder.WeightsSha256, inference: authors.Inference, trainingByTask: states);
-        var predictions = TemporalEvaluator.Predict(joined, validation, Recipe.Optimization.Temporal.BatchSize, Device, authors.Inference);
+        var predictions = TemporalEvaluator.Predict(joined, validation, Recipe.Optimization.Temporal.BatchSize, Device, authors.Inference, cancellationToken: cancellationToken);
         return new TemporalResult(variant, TemporalEvaluator.Score(predictions, validation), predictions, null) { TaskTraining = states };
     }
 

@@ -1,6 +1,7 @@
 // The diagnostic cases: where a step's time and memory go, the cost of the library's per-batch bookkeeping, and how
 // close bfloat16 inference comes to float32 and where its time goes.
 using AffectMae.Models.Mae;
+using AffectMae.Models.Pipeline;
 using AffectMae.Models.Runtime;
 using AffectMae.Models.Temporal;
 using AffectMae.Models.Training;
@@ -158,6 +159,47 @@ internal static partial class Cases
         {
             Case = "precision-accuracy",
             Work = "bfloat16 vs float32: ViT-B/16 features of 16 random images; AffectSequenceModel(Base768D512) on [4, 300, 768]",
+            RssStartMib = rssStart,
+            Extra = extra,
+        };
+    }
+
+    /// <summary>
+    /// bfloat16 against float32 on a trained encoder (by default the demo's fine-tuned one, after <c>demo</c>): features
+    /// of every fourth validation frame, at most 512, through the bundle as extraction runs it (cosine per frame,
+    /// relative L2 error).
+    /// </summary>
+    private static CaseResult PrecisionAccuracyDemo(Settings settings)
+    {
+        const int MaxFrames = 512;
+        double rssStart = ProcessMemory.ResidentMiB();
+        string folder = new RunFolder(settings.RunFolder).EncoderModel(EncoderKind.FineTuned);
+        if (!File.Exists(Path.Combine(folder, ModelManifest.FileName)))
+            throw new ArgumentException($"No trained encoder in {folder}: run the demo first, or give --run <run folder> and --data <its data>.");
+        var data = new AbawDataset(settings.DataFolder);
+        var frames = data.SampledFrames(data.Validation, 4).Select(f => f.Path).Take(MaxFrames).ToList();
+        float[] Features(InferencePrecision precision)
+        {
+            using var bundle = EncoderBundle.Load(folder);
+            Log.Line($"  precision: {bundle.UseInferencePrecision(precision)}");
+            return bundle.CreateFrameEncoder(batchSize: 64).Encode(frames);
+        }
+        using var scope = NewDisposeScope();
+        var expected = tensor(Features(InferencePrecision.Float32)).reshape(frames.Count, -1);
+        var actual = tensor(Features(InferencePrecision.BFloat16)).reshape(frames.Count, -1);
+        var cosine = nn.functional.cosine_similarity(actual, expected, 1);
+        var extra = new Dictionary<string, double>
+        {
+            ["frames"] = frames.Count,
+            ["feature_cosine_mean"] = cosine.mean().item<float>(),
+            ["feature_cosine_min"] = cosine.min().item<float>(),
+            ["feature_relative_l2_error"] = ((actual - expected).norm() / expected.norm()).item<float>(),
+        };
+        foreach (var (key, value) in extra) Log.Line($"  {key}: {value:F6}");
+        return new CaseResult
+        {
+            Case = "precision-accuracy-demo",
+            Work = $"bfloat16 vs float32 features of {frames.Count} validation frames through the trained encoder {folder}",
             RssStartMib = rssStart,
             Extra = extra,
         };

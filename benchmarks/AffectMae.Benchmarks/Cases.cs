@@ -30,6 +30,12 @@ internal sealed class Settings
 
     /// <summary>Steps in the memory case. <value>The default value is 200.</value></summary>
     public int MemorySteps { get; set; } = 200;
+
+    /// <summary>A trained run folder (<c>precision-accuracy-demo</c>). <value>The default value is the demo's, affectmae-demo/work.</value></summary>
+    public string RunFolder { get; set; } = Path.Combine("affectmae-demo", "work");
+
+    /// <summary>The data of <see cref="RunFolder"/> (<c>precision-accuracy-demo</c>). <value>The default value is affectmae-demo/data.</value></summary>
+    public string DataFolder { get; set; } = Path.Combine("affectmae-demo", "data");
 }
 
 /// <summary>Runs one case in this process.</summary>
@@ -67,6 +73,7 @@ internal static partial class Cases
             "blas" => Blas(ScalarType.Float32, settings),
             "blas-bf16" => Blas(ScalarType.BFloat16, settings),
             "precision-accuracy" => PrecisionAccuracy(settings),
+            "precision-accuracy-demo" => PrecisionAccuracyDemo(settings),
             "extract-e2e-b8" => ExtractEndToEnd(8, InferencePrecision.Float32, settings, warmup: 1, iterations: 3),
             "extract-e2e-b8-bf16" => ExtractEndToEnd(8, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
             "extract-e2e-b32-bf16" => ExtractEndToEnd(32, InferencePrecision.BFloat16, settings, warmup: 1, iterations: 3),
@@ -82,7 +89,7 @@ internal static partial class Cases
             "profile-temporal" => ProfileTemporal(settings),
             "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
             "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, precision-accuracy-demo, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 

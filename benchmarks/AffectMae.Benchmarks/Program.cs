@@ -100,6 +100,7 @@ internal static class Program
         var passThrough = new List<string>();
         int Int(int i) => i < args.Length && int.TryParse(args[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
             ? v : throw new ArgumentException($"{args[i - 1]} needs a positive whole number.");
+        string Text(int i) => i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a path.");
         for (int i = at; i < args.Length; i++)
         {
             switch (args[i])
@@ -109,6 +110,8 @@ internal static class Program
                 case "--threads": settings.Threads = Int(++i); passThrough.AddRange(["--threads", args[i]]); break;
                 case "--memory-batch": settings.MemoryBatch = Int(++i); passThrough.AddRange(["--memory-batch", args[i]]); break;
                 case "--memory-steps": settings.MemorySteps = Int(++i); passThrough.AddRange(["--memory-steps", args[i]]); break;
+                case "--run": settings.RunFolder = Text(++i); passThrough.AddRange(["--run", args[i]]); break;
+                case "--data": settings.DataFolder = Text(++i); passThrough.AddRange(["--data", args[i]]); break;
                 case "--out": output = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--out needs a path."); break;
                 case "--no-wait": gate = false; break;
                 case "--max-wait-minutes": maxWait = TimeSpan.FromMinutes(Int(++i)); break;

@@ -9,13 +9,13 @@ namespace AffectMae.Benchmarks;
 internal sealed class CaseResult
 {
     /// <summary>Case name, e.g. <c>extract-b8</c>.</summary>
-    public required string Case { get; init; }
+    public required string Case { get; set; }
 
     /// <summary>Which implementation ran.</summary>
     public string Side { get; init; } = "AffectMae";
 
     /// <summary>What the timed unit of work is.</summary>
-    public required string Work { get; init; }
+    public required string Work { get; set; }
 
     /// <summary>Images or windows a batch.</summary>
     public int Batch { get; init; }

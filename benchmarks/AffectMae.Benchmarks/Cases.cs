@@ -51,9 +51,26 @@ internal static partial class Cases
         "temporal-b32", "memory-temporal", "overhead",
     ];
 
+    /// <summary>
+    /// Ends a case's name to run it with the process's malloc thresholds fixed first
+    /// (<see cref="NativeHeap.UseFixedThresholds"/>), e.g. <c>extract-b8+fixed-heap</c>; without it glibc's are left as
+    /// they are, as PyTorch's twin leaves them.
+    /// </summary>
+    public const string FixedHeapSuffix = "+fixed-heap";
+
     /// <summary>Runs case <paramref name="name"/>.</summary>
     public static CaseResult Run(string name, Settings settings)
     {
+        if (name.EndsWith(FixedHeapSuffix, StringComparison.Ordinal))
+        {
+            var heap = NativeHeap.UseFixedThresholds();
+            Log.Line($"  native heap: {heap}");
+            if (!heap.Applied) throw new ArgumentException($"Case {name} needs glibc's malloc; here {heap}.", nameof(name));
+            var result = Run(name[..^FixedHeapSuffix.Length], settings);
+            result.Case = name;
+            result.Work += $"; {heap}";
+            return result;
+        }
         torch.set_num_threads(settings.Threads);
         manual_seed(0);
         return name switch
@@ -89,7 +106,7 @@ internal static partial class Cases
             "profile-temporal" => ProfileTemporal(settings),
             "profile-mae" => ProfileMae(settings, torchSharpAdamW: false),
             "profile-mae-torchsharp-adamw" => ProfileMae(settings, torchSharpAdamW: true),
-            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)}, memory-extract, precision-accuracy, precision-accuracy-demo, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown case '{name}'; known: {string.Join(", ", Names)} (each also with the suffix {FixedHeapSuffix}), memory-extract, precision-accuracy, precision-accuracy-demo, extract-e2e-b8, extract-e2e-b8-bf16, extract-e2e-b32-bf16, predict-long, predict-long-bf16, video-decode, video-faces-k1, video-faces-k5, video-predict-k5, recognizer-stream-2000, recognizer-stream-20000, profile-extract, profile-temporal, profile-mae, profile-mae-torchsharp-adamw, mae-b8-torchsharp-adamw, temporal-b32-torchsharp-adamw.", nameof(name)),
         };
     }
 

@@ -40,6 +40,7 @@ internal static class Program
         ["stream"] = ["recognizer-stream-2000", "recognizer-stream-20000"],
         ["profile"] = ["profile-temporal", "profile-mae", "profile-mae-torchsharp-adamw", "profile-extract"],
         ["adamw"] = ["mae-b8-torchsharp-adamw", "temporal-b32-torchsharp-adamw"],
+        ["heap"] = ["extract-b8", "extract-b8+fixed-heap", "extract-b8-bf16", "extract-b8-bf16+fixed-heap", "temporal-b32", "temporal-b32+fixed-heap", "predict-long", "predict-long+fixed-heap"],
     };
 
     private static int Main(string[] args)

@@ -49,6 +49,7 @@ public static class PrecisionResolver
             logger?.LogWarning("Inference precision on {Device}: {Choice}", device, choice);
         else
             logger?.LogInformation("Inference precision on {Device}: {Choice}", device, choice);
+        if (device.type == DeviceType.CPU) NativeHeap.AdviseOnce(logger);
         return choice;
     }
 }

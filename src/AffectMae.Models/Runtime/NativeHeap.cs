@@ -104,7 +104,7 @@ public static class NativeHeap
     {
         if (logger is null || unavailable || ThresholdsFixed || Interlocked.Exchange(ref advised, 1) == 1) return;
         logger.LogInformation("glibc's malloc thresholds move with the process's history, which can make CPU inference up to twice as slow for minutes: "
-            + "call NativeHeap.UseFixedThresholds() once at start-up (benchmarks/RESULTS.md, \"Fixed malloc thresholds\").");
+            + "call NativeHeap.UseFixedThresholds() once at start-up (AffectMae README, \"Speed on Linux\").");
     }
 
     [DllImport("libc", EntryPoint = "mallopt")]

@@ -143,16 +143,34 @@ public sealed class FeatureCache
     /// <summary>Loads a video's features as float32 [frames, D] on <paramref name="device"/> (CPU when null).</summary>
     /// <exception cref="FileNotFoundException">The video has not been extracted.</exception>
     /// <exception cref="InvalidDataException">The file holds no [frames, D] <c>features</c> tensor.</exception>
-    public Tensor Load(string video, Device? device = null)
+    public Tensor Load(string video, Device? device = null) => Read(video, device, expected: null);
+
+    /// <summary>Loads a video's features as a row-major float array.</summary>
+    public float[] LoadArray(string video, out int frames, out int dimension) => ToArray(Read(video, null, expected: null), out frames, out dimension);
+
+    /// <summary>Loads a video's features as a row-major float array, after checking that they were made as <paramref name="expected"/> says.</summary>
+    /// <exception cref="FileNotFoundException">The video has not been extracted.</exception>
+    /// <exception cref="InvalidDataException">The file holds no [frames, D] <c>features</c> tensor, or was made by another encoder or with other settings; the message says which and what to do.</exception>
+    public float[] LoadArray(string video, FeatureProvenance expected, out int frames, out int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        return ToArray(Read(video, null, expected), out frames, out dimension);
+    }
+
+    // The entry's features as float32 [frames, D] on device (CPU when null), refused when not made as expected says (when given).
+    private Tensor Read(string video, Device? device, FeatureProvenance? expected)
     {
         string path = PathFor(video);
         if (!File.Exists(path))
             throw new FileNotFoundException($"No cached features for video '{video}'; run the extraction first.", path);
-        var tensors = SafeTensors.Load(path);
+        var tensors = SafeTensors.Load(path, out var metadata);
         try
         {
+            if (expected?.Differences(metadata) is { Count: > 0 } differences)
+                throw new InvalidDataException($"{PrintableText.Escape(path)}: the cached features of '{video}' were not made by this encoder and its settings: "
+                    + $"{string.Join("; ", differences)}. Run the extraction again: it recomputes stale entries.");
             if (!tensors.TryGetValue(FeaturesKey, out var features) || features.dim() != 2)
-                throw new InvalidDataException($"{path} holds no [frames, D] '{FeaturesKey}' tensor.");
+                throw new InvalidDataException($"{PrintableText.Escape(path)} holds no [frames, D] '{FeaturesKey}' tensor.");
             using var moved = device is null ? features.alias() : features.to(device);
             return moved.to(float32);
         }
@@ -162,41 +180,13 @@ public sealed class FeatureCache
         }
     }
 
-    /// <summary>Loads a video's features as a row-major float array.</summary>
-    public float[] LoadArray(string video, out int frames, out int dimension)
+    private static float[] ToArray(Tensor features, out int frames, out int dimension)
     {
-        using var features = Load(video);
-        frames = (int)features.shape[0];
-        dimension = (int)features.shape[1];
-        return features.data<float>().ToArray();
-    }
-
-    /// <summary>Loads a video's features as a row-major float array, after checking that they were made as <paramref name="expected"/> says.</summary>
-    /// <exception cref="FileNotFoundException">The video has not been extracted.</exception>
-    /// <exception cref="InvalidDataException">The file holds no [frames, D] <c>features</c> tensor, or was made by another encoder or with other settings; the message says which and what to do.</exception>
-    public float[] LoadArray(string video, FeatureProvenance expected, out int frames, out int dimension)
-    {
-        ArgumentNullException.ThrowIfNull(expected);
-        string path = PathFor(video);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"No cached features for video '{video}'; run the extraction first.", path);
-        var tensors = SafeTensors.Load(path, out var metadata);
-        try
+        using (features)
         {
-            var differences = expected.Differences(metadata);
-            if (differences.Count > 0)
-                throw new InvalidDataException($"{PrintableText.Escape(path)}: the cached features of '{video}' were not made by this encoder and its settings: "
-                    + $"{string.Join("; ", differences)}. Run the extraction again: it recomputes stale entries.");
-            if (!tensors.TryGetValue(FeaturesKey, out var features) || features.dim() != 2)
-                throw new InvalidDataException($"{PrintableText.Escape(path)} holds no [frames, D] '{FeaturesKey}' tensor.");
-            using var values = features.to(float32);
-            frames = (int)values.shape[0];
-            dimension = (int)values.shape[1];
-            return values.data<float>().ToArray();
-        }
-        finally
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
+            frames = (int)features.shape[0];
+            dimension = (int)features.shape[1];
+            return features.data<float>().ToArray();
         }
     }
 }

@@ -172,8 +172,8 @@ public sealed class AffectMaePipeline
         Run.CheckRecipe(Recipe);
         using var bundle = TemporalBundle.Load(bundleFolder ?? RequireTemporal(variant), Device);
         var encoderManifest = ModelManifest.Read(RequireBundle(Run.EncoderModel(variant.Encoder), TrainingStageOf(variant.Encoder)));
-        if (bundle.Manifest.Temporal!.EncoderSha256 is { } trainedOn && trainedOn != encoderManifest.WeightsSha256)
-            throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {trainedOn}, but the run's encoder "
+        if (!bundle.TrainedOn(encoderManifest.WeightsSha256))
+            throw new InvalidOperationException($"The temporal model {bundle.Folder} was trained on the features of encoder weights {bundle.EncoderSha256}, but the run's encoder "
                 + $"{Run.EncoderModel(variant.Encoder)} now holds {encoderManifest.WeightsSha256}: extract and train again before evaluating.");
         var cache = new FeatureCache(Run.Features(variant.Encoder));
         var validation = data.Windows(data.Validation, cache, bundle.Segmenter, FeaturesOf(encoderManifest));

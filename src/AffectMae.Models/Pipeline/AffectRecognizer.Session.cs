@@ -77,7 +77,7 @@ public sealed partial class AffectRecognizer
         private void CheckFinite(int frame, float[]? features)
         {
             if (features is null) return;
-            int at = Array.FindIndex(features, v => !float.IsFinite(v));
+            int at = Data.FiniteValues.IndexOfNonFinite(features);
             if (at >= 0)
                 throw new InvalidDataException($"{PrintableText.Quote(video)}, frame {frame}: feature {at} is {features[at]}; the temporal model takes finite features only "
                     + "(a NaN or infinite feature comes from non-finite encoder weights or input).");

@@ -46,9 +46,8 @@ public sealed partial class AffectRecognizer : IDisposable
         Options = OptionsValidation.ValidatedCopy(new AffectRecognizerOptionsValidator(), options ?? new AffectRecognizerOptions(), nameof(options));
         if (temporal.Model.InputDim != encoder.FeatureDim)
             throw new InvalidOperationException($"The temporal model {temporal.Folder} reads {temporal.Model.InputDim}-wide features but the encoder {encoder.Folder} gives {encoder.FeatureDim}: pair models of one run.");
-        string? expected = temporal.Manifest.Temporal!.EncoderSha256;
-        if (expected is not null && expected != encoder.WeightsSha256 && !Options.AllowEncoderMismatch)
-            throw new InvalidOperationException($"The temporal model {temporal.Folder} was trained on the features of encoder weights {expected}, but {encoder.Folder} holds {encoder.WeightsSha256}: "
+        if (!temporal.TrainedOn(encoder.WeightsSha256) && !Options.AllowEncoderMismatch)
+            throw new InvalidOperationException($"The temporal model {temporal.Folder} was trained on the features of encoder weights {temporal.EncoderSha256}, but {encoder.Folder} holds {encoder.WeightsSha256}: "
                 + "its predictions would be meaningless. Pair models of one run, or set AffectRecognizerOptions.AllowEncoderMismatch.");
         Encoder = encoder;
         Temporal = temporal;

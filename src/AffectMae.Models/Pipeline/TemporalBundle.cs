@@ -51,6 +51,12 @@ public sealed class TemporalBundle : IDisposable
     /// <summary>Probability at (or, by <see cref="InferenceOptions.ActionUnitRule"/>, above) which each action unit is decided present.</summary>
     public IReadOnlyList<float> ActionUnitThresholds => Manifest.Temporal!.ActionUnitThresholds;
 
+    /// <summary>The SHA-256 of the encoder weights whose features the model was trained on; null when not recorded.</summary>
+    public string? EncoderSha256 => Manifest.Temporal!.EncoderSha256;
+
+    /// <summary>Whether features of the encoder with weights <paramref name="encoderWeightsSha256"/> are what the model was trained on (true when that was not recorded).</summary>
+    public bool TrainedOn(string encoderWeightsSha256) => EncoderSha256 is null || EncoderSha256 == encoderWeightsSha256;
+
     /// <summary>Loads the temporal bundle in <paramref name="folder"/> onto <paramref name="device"/> (CPU when null).</summary>
     /// <param name="folder">A bundle of kind <see cref="Pipeline.ModelKind.Temporal"/>.</param>
     /// <param name="device">Where the model runs.</param>

@@ -8,5 +8,8 @@ namespace AffectMae.Video;
 public sealed record VideoProgress(int Frames, int FramesWithoutFace, int? ExpectedFrames, TimeSpan Elapsed)
 {
     /// <summary>Frames per second so far, every stage included.</summary>
-    public double FramesPerSecond => Frames / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    public double FramesPerSecond => Rate(Frames, Elapsed);
+
+    /// <summary>Frames per second, finite even for a run that took no measurable time.</summary>
+    internal static double Rate(int frames, TimeSpan elapsed) => frames / Math.Max(elapsed.TotalSeconds, 1e-9);
 }

@@ -94,7 +94,7 @@ internal sealed class VideoCommands
                 CropFolder.WriteAsync(new FaceCropPipeline(options), source, folder, parse.GetValue(format), replace: true, progress: Bar(bar), cancellationToken: ct).GetAwaiter().GetResult());
             Notes(console, summary.Decoding);
             console.MarkupLine($"{summary.Written} of {summary.Frames} frame(s) cropped to {options.Crop.OutputSize}²; {summary.FramesWithoutFace.Count} without a face have no image"
-                + (summary.FramesWithoutFace.Count > 0 ? $" ({Markup.Escape(Abbreviated(summary.FramesWithoutFace))})" : "") + $"; {summary.Frames / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):F1} frames/s.");
+                + (summary.FramesWithoutFace.Count > 0 ? $" ({Markup.Escape(Abbreviated(summary.FramesWithoutFace))})" : "") + $"; {summary.FramesPerSecond:F1} frames/s.");
             Wrote(console, folder);
             return ExitCodes.Success;
         }, resumable: false);

@@ -225,10 +225,16 @@ public sealed partial class AffectRecognizer : IDisposable
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in session.AddImage(frame.Frame, frame.Image))
+            {
+                cancellationToken.ThrowIfCancellationRequested();   // a finished batch releases many rows at once
                 yield return row;
+            }
         }
         foreach (var row in session.Complete())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             yield return row;
+        }
     }
 
     /// <inheritdoc />

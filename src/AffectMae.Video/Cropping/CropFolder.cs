@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AffectMae.Core.Data;
+using AffectMae.Models.IO;
 using AffectMae.Video.Decoding;
 using SkiaSharp;
 
@@ -22,7 +23,11 @@ public enum CropImageFormat
 /// <param name="FramesWithoutFace">Frame numbers without a face, ascending: they have no image in the folder.</param>
 /// <param name="Elapsed">Wall time of the run.</param>
 /// <param name="Decoding">What decoding found (see <see cref="DecodeSummary.Notes"/>).</param>
-public sealed record CropFolderSummary(string Folder, int Frames, int Written, IReadOnlyList<int> FramesWithoutFace, TimeSpan Elapsed, DecodeSummary? Decoding);
+public sealed record CropFolderSummary(string Folder, int Frames, int Written, IReadOnlyList<int> FramesWithoutFace, TimeSpan Elapsed, DecodeSummary? Decoding)
+{
+    /// <summary>Frames per second: decoding, face finding, cropping and writing.</summary>
+    public double FramesPerSecond => VideoProgress.Rate(Frames, Elapsed);
+}
 
 /// <summary>
 /// Writes the face crops of a video as a frame folder in the ABAW layout (<c>cropped_aligned/&lt;video&gt;/00001.jpg</c>),
@@ -61,15 +66,10 @@ public static class CropFolder
         string full = Path.GetFullPath(folder);
         if (!replace && (Directory.Exists(full) || File.Exists(full)))
             throw new IOException($"'{full}' exists already; choose another output folder or allow replacing it.");
-        string parent = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(parent);
-        string temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        string retired = temporary + ".old";
-        Directory.CreateDirectory(temporary);
         var clock = Stopwatch.StartNew();
         var withoutFace = new List<int>();
         int frames = 0;
-        try
+        await AtomicFolder.ReplaceAsync(full, async temporary =>
         {
             await foreach (var row in pipeline.RunAsync(source, cancellationToken).ConfigureAwait(false))
             {
@@ -83,14 +83,7 @@ public static class CropFolder
                     progress?.Report(new VideoProgress(frames, withoutFace.Count, source.Info.HeaderFrameCount, clock.Elapsed));
                 }
             }
-            if (Directory.Exists(full)) Directory.Move(full, retired);
-            Directory.Move(temporary, full);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-            if (Directory.Exists(retired)) Directory.Delete(retired, recursive: true);
-        }
+        }).ConfigureAwait(false);
         return new CropFolderSummary(full, frames, frames - withoutFace.Count, withoutFace, clock.Elapsed, source.Summary);
     }
 

@@ -56,7 +56,6 @@ public sealed class VideoAffectRecognizer
         var seen = new Queue<(int Frame, TimeSpan? Timestamp, FaceBox? Box)>();   // frames given to the recognizer, not yet returned
         await foreach (var affect in Recognizer.PredictStreamAsync(Crops(source, seen, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
-            cancellationToken.ThrowIfCancellationRequested();   // rows a finished window releases come out together
             var (frame, timestamp, box) = seen.Dequeue();
             Debug.Assert(frame == affect.Frame, "the recognizer returns frames in the order it was given them");
             yield return new VideoFrameAffect(affect, timestamp, box);

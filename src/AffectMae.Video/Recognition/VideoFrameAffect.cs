@@ -28,5 +28,5 @@ public sealed record VideoFrameAffect(FrameAffect Affect, TimeSpan? Timestamp, F
 public sealed record VideoAffectSummary(int Frames, int FramesWithoutFace, TimeSpan Elapsed, DecodeSummary? Decoding)
 {
     /// <summary>Frames per second end to end: decoding, face finding, cropping, encoder and temporal model.</summary>
-    public double FramesPerSecond => Frames / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    public double FramesPerSecond => VideoProgress.Rate(Frames, Elapsed);
 }

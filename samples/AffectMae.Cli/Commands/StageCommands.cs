@@ -25,7 +25,7 @@ internal static class StageCommands
         Resuming(console, run.Pipeline.Run.PretrainCheckpoints, run.Pipeline.Recipe.Optimization.Pretraining.Epochs);
         var result = ConsoleStage.Run(console, "MAE pre-training", reporter, () => run.Pipeline.Pretrain(data, reporter, ct));
         Report(console, result);
-        Wrote(console, Plots.TrainingCurve(run.Pipeline.Run.Plots, "MAE pre-training", reporter.Losses));
+        ConsoleLines.Wrote(console, Plots.TrainingCurve(run.Pipeline.Run.Plots, "MAE pre-training", reporter.Losses));
     });
 
     /// <summary><c>finetune</c>: expression fine-tuning of the pre-trained encoder.</summary>
@@ -66,10 +66,10 @@ internal static class StageCommands
             var result = ConsoleStage.Run(console, $"Temporal model ({chosen.Name})", reporter, () => run.Pipeline.TrainTemporal(data, chosen, reporter, ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
             if (result.Training is { } training)
-                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", training.History ?? []));
+                ConsoleLines.Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name})", training.History ?? []));
             foreach (var (task, state) in result.TaskTraining ?? new Dictionary<AffectMae.Core.Data.AffectTask, AffectMae.Models.Training.TrainingState>())
-                Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name}, {task})", state.History ?? []));
-            Wrote(console, run.Pipeline.Run.TemporalModel(chosen));
+                ConsoleLines.Wrote(console, Plots.ValidationCurve(run.Pipeline.Run.Plots, $"Temporal model ({chosen.Name}, {task})", state.History ?? []));
+            ConsoleLines.Wrote(console, run.Pipeline.Run.TemporalModel(chosen));
         }, variant);
     }
 
@@ -86,7 +86,7 @@ internal static class StageCommands
                 new SyncProgress<EvaluationProgress>(p => bar.Report(new StepProgress(p.WindowsDone, p.WindowCount, $"{p.WindowsDone}/{p.WindowCount} windows"))), ct));
             Scores(console, chosen.Name, TaskScores.From(result.Scores), TaskScores.From(ConstantBaseline.Evaluate(data.Validation)));
             foreach (var file in AbawSubmission.Write(run.Pipeline.Run.Predictions, result.Predictions))
-                Wrote(console, file);
+                ConsoleLines.Wrote(console, file);
         }, variant, temporal);
     }
 
@@ -129,18 +129,18 @@ internal static class StageCommands
             }
             var result = recognizer.PredictFolder(framesFolder, ct);
             if (result.MissingFrames.Count > 0)
-                console.MarkupLine($"[yellow]{result.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(string.Join(", ", result.MissingFrames.Take(10)))}{(result.MissingFrames.Count > 10 ? ", …" : "")}); their rows have face_found 0.");
+                console.MarkupLine($"[yellow]{result.MissingFrames.Count} frame number(s) had no image[/] ({Markup.Escape(ConsoleLines.Abbreviated(result.MissingFrames))}); their rows have face_found 0.");
             foreach (var bad in result.BadFrames.Take(10))
                 console.MarkupLine($"[yellow]frame {bad.Index} cannot be decoded[/] ({Markup.Escape(PrintableText.Escape(bad.Reason))}); its row has face_found 0.");
             if (result.BadFrames.Count > 10)
                 console.MarkupLine($"[yellow]… and {result.BadFrames.Count - 10} more frames that cannot be decoded[/] ({Markup.Escape(string.Join(", ", result.BadFrames.Skip(10).Select(b => b.Index)))}).");
             string csv = Path.Combine(folder, result.Video + ".csv");
             AffectCsv.Write(csv, result.Frames);
-            Wrote(console, csv);
+            ConsoleLines.Wrote(console, csv);
             if (result.Frames[0].Frame == 1)
-                foreach (var file in AbawSubmission.Write(folder, [result])) Wrote(console, file);
+                foreach (var file in AbawSubmission.Write(folder, [result])) ConsoleLines.Wrote(console, file);
             if (parse.GetValue(plot))
-                Wrote(console, Plots.ValenceArousalOverTime(folder, result.Video, [.. result.Frames.Select(f => ((double)f.Frame, f.Valence, f.Arousal))], "frame"));
+                ConsoleLines.Wrote(console, Plots.ValenceArousalOverTime(folder, result.Video, [.. result.Frames.Select(f => ((double)f.Frame, f.Valence, f.Arousal))], "frame"));
         }, frames, video, image, output, encoder, temporal, gaps, badFrames, protocol, plot, variant);
         faces.AddTo(command);
         return command;
@@ -187,8 +187,6 @@ internal static class StageCommands
 
     private static void Report(IAnsiConsole console, StageResult result) =>
         console.MarkupLine($"{Markup.Escape(result.Stage)}: {Markup.Escape(result.Metric)} = [bold]{TaskScores.Format(result.Value)}[/] (baseline, {Markup.Escape(result.BaselineName)}: {TaskScores.Format(result.Baseline)})");
-
-    private static void Wrote(IAnsiConsole console, string file) => console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
 
     private static void Scores(IAnsiConsole console, string name, TaskScores ours, TaskScores baseline)
     {

@@ -57,9 +57,9 @@ internal sealed class VideoCommands
         var summary = written with { Decoding = source.Summary };
         Notes(console, summary.Decoding);
         console.MarkupLine($"{summary.Frames} frame(s), {summary.FramesWithoutFace} without a face (face_found 0, values empty); {summary.FramesPerSecond:F1} frames/s end to end.");
-        Wrote(console, csv);
+        ConsoleLines.Wrote(console, csv);
         if (plot)
-            Wrote(console, Plots.ValenceArousalOverTime(outputFolder, name, series, source.Info.Kind == FrameSourceKind.VideoFile ? "time (s)" : "frame"));
+            ConsoleLines.Wrote(console, Plots.ValenceArousalOverTime(outputFolder, name, series, source.Info.Kind == FrameSourceKind.VideoFile ? "time (s)" : "frame"));
     }
 
     /// <summary><c>crop</c>: a video's face crops as an ABAW frame folder, <c>&lt;output&gt;/&lt;video&gt;/00001.jpg</c>.</summary>
@@ -94,8 +94,8 @@ internal sealed class VideoCommands
                 CropFolder.WriteAsync(new FaceCropPipeline(options), source, folder, parse.GetValue(format), replace: true, progress: Bar(bar), cancellationToken: ct).GetAwaiter().GetResult());
             Notes(console, summary.Decoding);
             console.MarkupLine($"{summary.Written} of {summary.Frames} frame(s) cropped to {options.Crop.OutputSize}²; {summary.FramesWithoutFace.Count} without a face have no image"
-                + (summary.FramesWithoutFace.Count > 0 ? $" ({Markup.Escape(Abbreviated(summary.FramesWithoutFace))})" : "") + $"; {summary.FramesPerSecond:F1} frames/s.");
-            Wrote(console, folder);
+                + (summary.FramesWithoutFace.Count > 0 ? $" ({Markup.Escape(ConsoleLines.Abbreviated(summary.FramesWithoutFace))})" : "") + $"; {summary.FramesPerSecond:F1} frames/s.");
+            ConsoleLines.Wrote(console, folder);
             return ExitCodes.Success;
         }, resumable: false);
         return command;
@@ -119,8 +119,4 @@ internal sealed class VideoCommands
         foreach (string note in decoding?.Notes ?? [])
             console.MarkupLine($"[yellow]Note:[/] {Markup.Escape(note)}");
     }
-
-    private static string Abbreviated(IReadOnlyList<int> frames) => string.Join(", ", frames.Take(10)) + (frames.Count > 10 ? ", …" : "");
-
-    private static void Wrote(IAnsiConsole console, string file) => console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
 }

@@ -29,7 +29,7 @@ internal static class DemoTables
         }
         console.Write(temporal);
         foreach (var file in report.Files)
-            console.MarkupLine($"wrote [bold]{Markup.Escape(file)}[/]");
+            ConsoleLines.Wrote(console, file);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"Finished in {report.Seconds:F0} s (seed {report.Seed})."));
     }
 

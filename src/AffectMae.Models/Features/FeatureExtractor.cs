@@ -101,9 +101,9 @@ public sealed class FeatureExtractor
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(provenance);
-        var transform = new FeatureProvenance(provenance.EncoderSha256, encoder.Transform, provenance.Precision);
-        if (!transform.ToMetadata().SequenceEqual(provenance.ToMetadata()))
-            throw new ArgumentException($"The provenance describes another transform than the encoder's ({string.Join("; ", provenance.Differences(transform.ToMetadata()))}).", nameof(provenance));
+        var differences = provenance.Differences(new FeatureProvenance(provenance.EncoderSha256, encoder.Transform, provenance.Precision).ToMetadata());
+        if (differences.Count > 0)
+            throw new ArgumentException($"The provenance describes another transform than the encoder's ({string.Join("; ", differences)}).", nameof(provenance));
         this.encoder = encoder;
         this.cache = cache;
         this.provenance = provenance;

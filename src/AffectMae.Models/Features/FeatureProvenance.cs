@@ -11,21 +11,19 @@ namespace AffectMae.Models.Features;
 /// </summary>
 public sealed class FeatureProvenance
 {
-    /// <summary>The precision of an encoder run in float32 (the default); the others are <see cref="Runtime.PrecisionChoice.NameOf"/>'s names.</summary>
-    public const string Float32 = "float32";
-
     /// <summary>Metadata key of <see cref="EncoderSha256"/>.</summary>
     public const string EncoderSha256Key = "encoder_sha256";
 
     /// <summary>Describes features of the encoder whose weights hash to <paramref name="encoderSha256"/>, fed by <paramref name="transform"/>.</summary>
     /// <param name="encoderSha256">Lower-case hexadecimal SHA-256 of the encoder's weights file (<c>ModelManifest.WeightsSha256</c>).</param>
     /// <param name="transform">The evaluation transform the frames went through (no random crop, no flip).</param>
-    /// <param name="precision">The precision the encoder ran in: float32, bfloat16 or float16 (<see cref="Runtime.PrecisionChoice.NameOf"/>).</param>
+    /// <param name="precision">The precision the encoder ran in: float32 (when null), bfloat16 or float16 (<see cref="Runtime.PrecisionChoice.NameOf"/>).</param>
     /// <exception cref="ArgumentException">A value is empty, or the transform draws random crops or flips.</exception>
-    public FeatureProvenance(string encoderSha256, ImageTransform transform, string precision = Float32)
+    public FeatureProvenance(string encoderSha256, ImageTransform transform, string? precision = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(encoderSha256);
         ArgumentNullException.ThrowIfNull(transform);
+        precision ??= Runtime.PrecisionChoice.NameOf(Runtime.InferencePrecision.Float32);
         ArgumentException.ThrowIfNullOrWhiteSpace(precision);
         if (transform.Crop is not null || transform.FlipProbability > 0)
             throw new ArgumentException("Cached features come from the evaluation transform (no random crop, no flip), e.g. ImageTransform.Eval.", nameof(transform));

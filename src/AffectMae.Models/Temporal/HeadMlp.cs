@@ -32,9 +32,6 @@ public sealed class HeadMlp : Module<Tensor, Tensor>
     /// <summary>The element type of the weights.</summary>
     internal ScalarType ComputeType => fc1.weight!.dtype;
 
-    /// <summary>The device the weights are on.</summary>
-    internal Device Device => fc1.weight!.device;
-
     /// <summary>Applies the head to every frame.</summary>
     /// <param name="x">[…, D].</param>
     /// <returns>[…, outputs].</returns>

@@ -48,9 +48,6 @@ public sealed class TaskHeads : Module<Tensor, AffectPredictions>
     /// <summary>The element type of the weights.</summary>
     internal ScalarType ComputeType => (va ?? expr ?? au)!.ComputeType;
 
-    /// <summary>The device the weights are on.</summary>
-    internal Device Device => (va ?? expr ?? au)!.Device;
-
     /// <summary>Predicts every frame.</summary>
     /// <param name="x">Frame tokens [B, T, D].</param>
     /// <returns>The selected tasks' outputs, each [B, T, ·]; the caller disposes them.</returns>

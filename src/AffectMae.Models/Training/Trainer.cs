@@ -198,10 +198,10 @@ public sealed class Trainer
                     (batch as IDisposable)?.Dispose();
                 }
                 if (checkpoints is { EverySteps: > 0 } && State.StepInEpoch % checkpoints.EverySteps == 0)
-                    TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+                    SaveLast(checkpoints);
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+                    SaveLast(checkpoints);
                     cancellationToken.ThrowIfCancellationRequested();
                 }
             }
@@ -231,7 +231,7 @@ public sealed class Trainer
                 History = [.. State.History ?? [], record],
             };
             if (improved && checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Best, model, optimizer, State);
-            if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+            SaveLast(checkpoints);
         }
         return State;
     }
@@ -246,8 +246,13 @@ public sealed class Trainer
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
+            SaveLast(checkpoints);
             throw;
         }
+    }
+
+    private void SaveLast(CheckpointPolicy? checkpoints)
+    {
+        if (checkpoints is not null) TrainingCheckpoint.Save(checkpoints.Last, model, optimizer, State);
     }
 }
